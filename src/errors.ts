@@ -1,0 +1,58 @@
+/** Exit codes are part of the CLI contract (DESIGN.md §1). */
+export const ExitCode = {
+  ok: 0,
+  someFailed: 1,
+  badInput: 2,
+  encrypted: 3,
+  providerRefused: 4,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error the user should see as one line, with the exit code it maps to. */
+export class LongdocError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly file?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Unreadable, malformed or unsupported input, or bad usage (exit 2). */
+export class InputError extends LongdocError {
+  constructor(message: string, file?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.badInput, file, options);
+  }
+}
+
+/** Encrypted input without a (correct) password (exit 3). */
+export class EncryptedError extends LongdocError {
+  constructor(message: string, file?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.encrypted, file, options);
+  }
+}
+
+/** The provider refused: auth, quota, permission (exit 4). */
+export class ProviderRefusedError extends LongdocError {
+  constructor(message: string, file?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.providerRefused, file, options);
+  }
+}
+
+/** One line for a person: "file: cause". Never a stack trace. */
+export function formatError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const oneLine = message.replace(/\s*\n\s*/g, " ").trim() || "unknown error";
+  if (err instanceof LongdocError && err.file && !oneLine.includes(err.file)) {
+    return `${err.file}: ${oneLine}`;
+  }
+  return oneLine;
+}
+
+export function exitCodeOf(err: unknown): ExitCodeValue {
+  return err instanceof LongdocError ? err.exitCode : ExitCode.someFailed;
+}
