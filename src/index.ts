@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./model/document.js";
 export * from "./model/summary.js";
 export * from "./model/plan.js";
+export * from "./model/batch.js";

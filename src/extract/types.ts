@@ -1,0 +1,41 @@
+/**
+ * Contracts between the extraction modules (text layout, figures, orchestration).
+ * Coordinates: PDF points, origin at the page's top-left corner, y growing down,
+ * after the page's rotation is applied (what a reader sees).
+ */
+import type { BBox, FigureKind } from "../model/document.js";
+
+export interface TextLine {
+  text: string;
+  bbox: BBox;
+  /** median glyph height in points */
+  fontSize: number;
+  bold: boolean;
+  fontName: string;
+}
+
+export interface PageLayout {
+  number: number;
+  width: number;
+  height: number;
+  /** text lines in content-stream order (not yet in reading order) */
+  lines: TextLine[];
+  /** false when the page has no text or only a broken layer (unmapped glyphs, control characters) */
+  textLayer: boolean;
+}
+
+/** A region a reader would call one figure, before it is rendered. */
+export interface FigureRegion {
+  bbox: BBox;
+  kind: FigureKind;
+  caption?: string;
+  /** indices into PageLayout.lines that form the caption (left out of paragraphs) */
+  captionLines: number[];
+}
+
+export interface RenderedFigure {
+  data: Buffer;
+  mime: "image/png" | "image/jpeg" | "image/webp";
+  width: number;
+  height: number;
+}

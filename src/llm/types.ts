@@ -1,0 +1,31 @@
+/**
+ * The one internal request type every stage speaks. Provider adapters only translate it
+ * to and from their wire format (DESIGN.md §4).
+ */
+
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image"; mime: "image/png" | "image/jpeg" | "image/webp"; data: Buffer; width: number; height: number };
+
+export interface ModelRequest {
+  /** stable id within a run, e.g. "r1", "reduce" (for logs and usage.json) */
+  id: string;
+  model: string;
+  system: string;
+  content: ContentPart[];
+  maxOutputTokens: number;
+  /** JSON Schema the answer must fill (structured output) */
+  schema: { name: string; schema: Record<string, unknown> };
+  reasoning: "none" | "high";
+}
+
+export interface ModelAnswer {
+  /** parsed and schema-checked by the caller; raw text kept for repair and debugging */
+  text: string;
+  finishReason: "stop" | "length" | "content_filter" | "tool_calls" | string;
+  usage: { promptTokens: number; completionTokens: number } | null;
+  latencyMs: number;
+  /** answered from the response cache: no request was sent */
+  cached: boolean;
+  attempts: number;
+}
