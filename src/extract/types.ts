@@ -12,6 +12,8 @@ export interface TextLine {
   fontSize: number;
   bold: boolean;
   fontName: string;
+  /** set when the text runs vertically or at an angle (margin stamps, axis labels): kept out of paragraphs */
+  rotated?: boolean;
 }
 
 export interface PageLayout {
@@ -31,6 +33,8 @@ export interface FigureRegion {
   caption?: string;
   /** indices into PageLayout.lines that form the caption (left out of paragraphs) */
   captionLines: number[];
+  /** pixels per point of the most detailed source image inside (caps the render scale); absent for vector-only */
+  sourceScale?: number;
 }
 
 export interface RenderedFigure {

@@ -17,12 +17,18 @@ export interface ModelRequest {
   /** JSON Schema the answer must fill (structured output) */
   schema: { name: string; schema: Record<string, unknown> };
   reasoning: "none" | "high";
+  /**
+   * Earlier turns after the user content, e.g. the model's broken answer and a request to fix it
+   * (the JSON repair). Absent for ordinary requests.
+   */
+  followUp?: { role: "assistant" | "user"; text: string }[];
 }
 
 export interface ModelAnswer {
   /** parsed and schema-checked by the caller; raw text kept for repair and debugging */
   text: string;
   finishReason: "stop" | "length" | "content_filter" | "tool_calls" | string;
+  /** as the server reported it; for a cached answer, the original call's (that call cost nothing now) */
   usage: { promptTokens: number; completionTokens: number } | null;
   latencyMs: number;
   /** answered from the response cache: no request was sent */

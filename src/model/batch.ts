@@ -15,6 +15,8 @@ export interface IndexEntry {
   costUSD: number;
   seconds: number;
   error?: string;
+  /** why a document was not processed when that is no error, e.g. "up to date", "not started" */
+  note?: string;
 }
 
 export interface BatchIndex {

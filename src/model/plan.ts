@@ -18,7 +18,15 @@ export type PlanPart =
   /** one figure, resized so its longest side is at most maxSide (width/height = size sent) */
   | { type: "image"; figureId: string; width: number; height: number }
   /** several small figures tiled into one labelled image */
-  | { type: "sheet"; sheetId: string; width: number; height: number; cells: SheetCell[] };
+  | {
+      type: "sheet";
+      sheetId: string;
+      width: number;
+      height: number;
+      cells: SheetCell[];
+      /** height in px of the label band drawn directly above each cell (its figure id) */
+      labelHeight: number;
+    };
 
 export type RequestKind = "single" | "map" | "reduce";
 
@@ -29,7 +37,10 @@ export interface PlannedRequest {
   pages: [number, number];
   /** system message text */
   system: string;
-  /** user message content in order; empty for reduce (built at run time from the partial answers) */
+  /**
+   * user message content in order. For a reduce only the header (title, outline); the partial
+   * answers are appended at run time by buildReduceParts (src/plan/reduce.ts).
+   */
   parts: PlanPart[];
   /** reduce only: ids of the requests whose answers it combines */
   inputs?: string[];
@@ -50,6 +61,8 @@ export interface Plan {
   /** longest image side used after any shrinking */
   imageMaxSide: number;
   maxImages: number;
+  /** provider the plan was made for (image cap and price) */
+  provider: string;
   requests: PlannedRequest[];
   estimatedCostUSD: number;
   warnings: string[];

@@ -1,0 +1,127 @@
+/**
+ * npm run bench:extract — extraction speed and memory on every PDF in ../shared/corpus/real,
+ * side by side with poppler (pdftotext + pdfimages -list) on the same file.
+ * Each document runs in its own child process so its peak RSS is its own (worker threads included).
+ * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const corpus = resolve(process.env.LONGDOC_CORPUS ?? join(here, "../../shared/corpus"), "real");
+
+interface OneResult {
+  pages: number;
+  figures: number;
+  paragraphs: number;
+  ms: number;
+  maxRssMb: number;
+  error?: string;
+}
+
+async function runOne(file: string): Promise<void> {
+  const { extract, writeExtraction } = await import("../src/extract/index.js");
+  const out = mkdtempSync(join(tmpdir(), "longdoc-bench-"));
+  const started = performance.now();
+  let result: OneResult;
+  try {
+    const extraction = await extract(file);
+    await writeExtraction(extraction, out);
+    const blocks = extraction.document.pages.flatMap((p) => p.blocks);
+    result = {
+      pages: extraction.document.pages.length,
+      figures: blocks.filter((b) => b.type === "figure").length,
+      paragraphs: blocks.filter((b) => b.type === "paragraph").length,
+      ms: performance.now() - started,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } catch (err) {
+    result = { pages: 0, figures: 0, paragraphs: 0, ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, error: String((err as Error).message) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+function childRun(file: string): Promise<OneResult & { wallMs: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", file], { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.on("error", reject);
+    child.on("close", () => {
+      const line = stdout.trim().split("\n").pop() ?? "{}";
+      try {
+        resolvePromise({ ...(JSON.parse(line) as OneResult), wallMs: performance.now() - t0 });
+      } catch {
+        reject(new Error(`bench child for ${file} printed no result`));
+      }
+    });
+  });
+}
+
+function hasTool(name: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
+}
+
+/** best of two runs, in ms */
+function timeTool(cmd: string, args: string[]): number {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    try {
+      execFileSync(cmd, args, { stdio: "ignore" });
+    } catch {
+      /* poppler fails on some files; its time still counts */
+    }
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+function popplerRss(file: string): number | undefined {
+  if (!hasTool("/usr/bin/time")) return undefined;
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", "pdftotext", file, "/dev/null"], { encoding: "utf8" });
+  const kb = Number(r.stderr.trim().split("\n").pop());
+  return Number.isFinite(kb) ? kb / 1024 : undefined;
+}
+
+async function main(): Promise<void> {
+  const files = readdirSync(corpus).filter((f) => f.toLowerCase().endsWith(".pdf")).sort();
+  const poppler = hasTool("pdftotext") && hasTool("pdfimages");
+  if (!poppler) {
+    console.log("poppler not found: install it for the reference columns (Debian/Ubuntu: apt-get install -y poppler-utils)");
+  }
+  const rows: string[][] = [["file", "pages", "figures", "longdoc s", "pages/s", "peak RSS MB", "pdftotext s", "pdfimages -list s", "poppler RSS MB", "× pdftotext"]];
+  for (const f of files) {
+    const path = join(corpus, f);
+    const r = await childRun(path);
+    const text = poppler ? timeTool("pdftotext", [path, "/dev/null"]) : NaN;
+    const images = poppler ? timeTool("pdfimages", ["-list", path]) : NaN;
+    const prss = poppler ? popplerRss(path) : undefined;
+    rows.push([
+      basename(f),
+      String(r.pages),
+      r.error ? `error: ${r.error.slice(0, 40)}` : String(r.figures),
+      (r.ms / 1000).toFixed(2),
+      r.pages ? (r.pages / (r.ms / 1000)).toFixed(1) : "-",
+      r.maxRssMb.toFixed(0),
+      poppler ? (text / 1000).toFixed(2) : "-",
+      poppler ? (images / 1000).toFixed(2) : "-",
+      prss !== undefined ? prss.toFixed(0) : "-",
+      poppler ? (r.ms / text).toFixed(1) : "-",
+    ]);
+    process.stderr.write(`  ${f} done\n`);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
+  console.log("\nlongdoc s = extract() + writing document.json/md/figures, in a fresh process (excludes Node start-up);");
+  console.log("goals: DA-619p.pdf ≤ 3× pdftotext; peak RSS < 400 MB on every file");
+}
+
+if (process.argv[2] === "--one") await runOne(process.argv[3]);
+else await main();

@@ -1,0 +1,352 @@
+import { resolve, join } from "node:path";
+import pLimit, { type LimitFunction } from "p-limit";
+import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
+import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
+import { CostGuard } from "./cost-guard.js";
+import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
+import { BatchIndexFile } from "./index-file.js";
+import { findUpToDate, removeDoneMarker, sha256OfFile, writeDoneMarker } from "./resume.js";
+import type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+
+export interface BatchOptions {
+  /** OUT: one subfolder per document plus index.json/csv/html */
+  out: string;
+  /** documents in flight (default 2) */
+  concurrency?: number;
+  /** model requests in flight across all documents (default 4) */
+  requests?: number;
+  /** stop starting documents whose planned cost would take the spend past this */
+  maxCostUSD?: number;
+  /** identifies the options that shape outputs (see hashOptions): same hash + same bytes = up to date */
+  optionsHash: string;
+  signal?: AbortSignal;
+}
+
+export interface BatchHooks {
+  onEvent?: (e: BatchEvent) => void;
+}
+
+export interface BatchResult {
+  index: BatchIndex;
+  skippedInputs: SkippedInput[];
+  exitCode: number;
+  interrupted: boolean;
+  costUSD: number;
+  warnings: string[];
+}
+
+/** Thrown inside a document's request slot when the budget does not admit it: nothing is sent. */
+class OverBudget extends Error {}
+
+/**
+ * Runs every PDF found in `inputs` through `runDocument`: documents under one limit, model requests
+ * under another shared by all documents (so one large document cannot starve the rest, and the next
+ * documents extract while the current ones wait on the model). Each finished document updates the
+ * index at once; a failing one is recorded and the run goes on.
+ */
+export async function runBatch(
+  inputs: string[],
+  runDocument: DocumentRunner,
+  options: BatchOptions,
+  hooks: BatchHooks = {},
+): Promise<BatchResult> {
+  const started = Date.now();
+  const emit = (e: BatchEvent) => hooks.onEvent?.(e);
+  const out = resolve(options.out);
+  const { pdfs, skipped: skippedInputs } = await findPdfs(inputs);
+  if (pdfs.length === 0) {
+    throw new InputError(`no PDF found in ${inputs.join(", ")}`);
+  }
+  const folders = assignOutputFolders(pdfs);
+  const concurrency = positive(options.concurrency ?? 2, "--concurrency");
+  const requests = positive(options.requests ?? 4, "--requests");
+  // --concurrency bounds the CPU stage (extraction, planning); a document waiting only on the
+  // model gives its slot to the next one, so extraction overlaps with requests and request slots
+  // do not sit idle. Open documents (memory) are bounded by concurrency + 2 × requests: enough
+  // planned documents queue for the request slots to absorb uneven extraction times.
+  const cpuSlots = new Semaphore(concurrency);
+  const openSlots = new Semaphore(concurrency + 2 * requests);
+  const requestLimit = pLimit(requests);
+  const guard = new CostGuard(options.maxCostUSD);
+  const index = new BatchIndexFile(out, pdfs);
+  const batchSignal = options.signal ?? new AbortController().signal;
+  const warnings: string[] = [];
+  // a refused key or exhausted quota fails every later document the same way: stop starting them
+  let refused: ProviderRefusedError | undefined;
+  const errors = new Map<string, unknown>();
+
+  emit({
+    type: "batch-start",
+    documents: pdfs.length,
+    skippedInputs,
+    concurrency,
+    requests,
+    maxCostUSD: options.maxCostUSD ?? null,
+    out,
+  });
+
+  const runOne = async (pdf: string): Promise<IndexEntry> => {
+    await openSlots.acquire();
+    await cpuSlots.acquire();
+    let holdsCpu = true;
+    const releaseCpu = () => {
+      if (holdsCpu) cpuSlots.release();
+      holdsCpu = false;
+    };
+    try {
+      return await processDocument(pdf, releaseCpu);
+    } finally {
+      releaseCpu();
+      openSlots.release();
+    }
+  };
+
+  const processDocument = async (pdf: string, releaseCpu: () => void): Promise<IndexEntry> => {
+    const folder = folders.get(pdf)!;
+    const outDir = join(out, folder);
+    const t0 = Date.now();
+    const entry: IndexEntry = {
+      document: pdf,
+      folder,
+      status: "done",
+      pages: 0,
+      figures: 0,
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUSD: 0,
+      seconds: 0,
+    };
+    const finish = async (status: DocumentStatus, error?: string, note?: string): Promise<IndexEntry> => {
+      entry.status = status;
+      entry.seconds = round((Date.now() - t0) / 1000, 2);
+      entry.costUSD = round(entry.costUSD, 6);
+      if (error) entry.error = error;
+      else delete entry.error;
+      if (note) entry.note = note;
+      guard.release(pdf);
+      await index.set({ ...entry });
+      emit({ type: "document-end", entry: { ...entry } });
+      return entry;
+    };
+
+    if (batchSignal.aborted) return finish("interrupted", undefined, "not started");
+    if (refused) return finish("failed", formatError(refused), "not started");
+    emit({ type: "document-start", document: pdf, folder });
+
+    let sha256: string;
+    try {
+      sha256 = await sha256OfFile(pdf);
+    } catch (err) {
+      return finish("failed", `unreadable: ${formatError(err)}`);
+    }
+    const previous = await findUpToDate(outDir, sha256, options.optionsHash);
+    if (previous) {
+      const { pages, figures, requests: n, inputTokens, outputTokens } = previous.entry;
+      Object.assign(entry, { pages, figures, requests: n, inputTokens, outputTokens });
+      // nothing was spent this run; the earlier run's cost stays in its own record
+      return finish("skipped", undefined, "up to date");
+    }
+    await removeDoneMarker(outDir);
+
+    const controller = new AbortController();
+    // Requests already sent when the run is interrupted are paid for: let them finish so the
+    // response cache keeps their answers for the rerun; refuse new ones; abort everything else.
+    const inFlight = new Set<Promise<unknown>>();
+    let draining = false;
+    const onBatchAbort = () => {
+      if (inFlight.size > 0) draining = true;
+      else controller.abort(batchSignal.reason);
+    };
+    batchSignal.addEventListener("abort", onBatchAbort, { once: true });
+    let overBudget = false;
+    let budgetNote = "";
+    let planned = false;
+
+    const onEvent = (e: DocumentEvent) => {
+      switch (e.kind) {
+        case "extracted":
+          entry.pages = e.pages;
+          entry.figures = e.figures;
+          emit({ type: "document-extracted", document: pdf, pages: e.pages, figures: e.figures });
+          break;
+        case "planned":
+          planned = true;
+          releaseCpu(); // from here on the document mostly waits on the model
+          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: e.plannedCostUSD });
+          if (!guard.admit(pdf, e.plannedCostUSD)) {
+            overBudget = true;
+            budgetNote = `planned $${e.plannedCostUSD.toFixed(4)} would pass --max-cost $${options.maxCostUSD} (spent $${guard.spentUSD.toFixed(4)}, in flight $${guard.outstandingUSD.toFixed(4)})`;
+            controller.abort(new OverBudget(budgetNote));
+          }
+          break;
+        case "request-start":
+          emit({ type: "request-start", document: pdf, id: e.id });
+          break;
+        case "request-end":
+          entry.requests++;
+          entry.inputTokens += e.inputTokens;
+          entry.outputTokens += e.outputTokens;
+          entry.costUSD += e.costUSD;
+          guard.record(pdf, e.costUSD);
+          emit({ type: "request-end", document: pdf, ...e });
+          break;
+      }
+    };
+
+    // Every request of this document passes here first: nothing is sent after an interrupt or
+    // for a document the budget did not admit, whatever the pipeline does with its signal.
+    const gate = () => {
+      if (controller.signal.aborted) throw controller.signal.reason ?? new Error("aborted");
+      if (draining || batchSignal.aborted) throw new Error("interrupted before this request was sent");
+      if (options.maxCostUSD !== undefined && !guard.isAdmitted(pdf)) {
+        overBudget = true;
+        budgetNote ||= planned ? "over budget" : "no planned cost known before the first request";
+        controller.abort(new OverBudget(budgetNote));
+        throw controller.signal.reason;
+      }
+    };
+
+    const abandoned = new Promise<"abandoned">((resolveAbandon) => {
+      if (controller.signal.aborted) resolveAbandon("abandoned");
+      controller.signal.addEventListener("abort", () => resolveAbandon("abandoned"), { once: true });
+    });
+    const work = runDocument(pdf, outDir, {
+      requestLimit: gatedLimit(requestLimit, gate, inFlight),
+      signal: controller.signal,
+      onEvent,
+    });
+    work.catch(() => undefined); // an abandoned document may still reject later: not an error of the run
+    // never leave a sent request behind: its answer must reach the cache before the run can end
+    const settle = async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    };
+    try {
+      const result = await Promise.race([work, abandoned]);
+      await settle();
+      if (result === "abandoned") {
+        if (overBudget) return finish("over-budget", undefined, budgetNote);
+        return finish("interrupted", undefined, "abandoned on interrupt");
+      }
+      applyOutcome(entry, result);
+      const done = await finish("done");
+      // written last: the folder is complete for these bytes and these options
+      await writeDoneMarker(outDir, {
+        sha256,
+        optionsHash: options.optionsHash,
+        finishedAt: new Date().toISOString(),
+        entry: done,
+      });
+      return done;
+    } catch (err) {
+      await settle();
+      if (overBudget) return finish("over-budget", undefined, budgetNote);
+      if (batchSignal.aborted) return finish("interrupted", undefined, "abandoned on interrupt");
+      if (err instanceof ProviderRefusedError) refused ??= err;
+      errors.set(pdf, err);
+      return finish("failed", formatError(err));
+    } finally {
+      batchSignal.removeEventListener("abort", onBatchAbort);
+    }
+  };
+
+  const entries = await Promise.all(pdfs.map((pdf) => runOne(pdf)));
+  const indexWarning = index.warning;
+  if (indexWarning) warnings.push(indexWarning);
+
+  const count = (s: DocumentStatus) => entries.filter((e) => e.status === s).length;
+  const failed = entries.filter((e) => e.status === "failed");
+  const interrupted = batchSignal.aborted;
+  let exitCode: number = ExitCode.ok;
+  if (interrupted) exitCode = ExitCode.interrupted;
+  else if (refused) exitCode = ExitCode.providerRefused;
+  else if (failed.length > 0) {
+    // one document named on its own keeps its own exit code (2 unreadable, 3 encrypted, ...)
+    exitCode = pdfs.length === 1 && errors.has(pdfs[0]) ? exitCodeOf(errors.get(pdfs[0])) : ExitCode.someFailed;
+  }
+  const costUSD = round(guard.spentUSD, 6);
+  emit({
+    type: "batch-end",
+    done: count("done"),
+    failed: failed.length,
+    skipped: count("skipped"),
+    overBudget: count("over-budget"),
+    interrupted: count("interrupted"),
+    costUSD,
+    seconds: round((Date.now() - started) / 1000, 2),
+    exitCode,
+    warnings,
+  });
+  await index.flush();
+  return { index: index.snapshot(), skippedInputs, exitCode, interrupted, costUSD, warnings };
+}
+
+function applyOutcome(entry: IndexEntry, outcome: DocumentOutcome): void {
+  entry.pages = outcome.pages;
+  entry.figures = outcome.figures;
+  // the pipeline's own totals are the record (they include requests the events may not detail)
+  entry.requests = outcome.requests;
+  entry.inputTokens = outcome.inputTokens;
+  entry.outputTokens = outcome.outputTokens;
+  entry.costUSD = outcome.costUSD;
+}
+
+/**
+ * The shared request limit, with a check run inside the slot just before each request starts;
+ * requests running are kept in `inFlight`.
+ */
+function gatedLimit(shared: LimitFunction, gate: () => void, inFlight: Set<Promise<unknown>>): LimitFunction {
+  const limited = <A extends unknown[], R>(fn: (...args: A) => PromiseLike<R> | R, ...args: A): Promise<R> =>
+    shared(async () => {
+      gate();
+      const running = Promise.resolve(fn(...args));
+      inFlight.add(running);
+      try {
+        return await running;
+      } finally {
+        inFlight.delete(running);
+      }
+    });
+  return Object.defineProperties(limited, {
+    activeCount: { get: () => shared.activeCount },
+    pendingCount: { get: () => shared.pendingCount },
+    concurrency: {
+      get: () => shared.concurrency,
+      set: (n: number) => {
+        shared.concurrency = n;
+      },
+    },
+    clearQueue: { value: () => shared.clearQueue() },
+    map: {
+      value: <I, R>(items: Iterable<I>, fn: (item: I, i: number) => PromiseLike<R> | R) =>
+        Promise.all(Array.from(items, (item, i) => limited(fn, item, i))),
+    },
+  }) as LimitFunction;
+}
+
+function positive(n: number, flag: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} must be a whole number ≥ 1 (got ${n})`);
+  return n;
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Counting semaphore, first come first served (p-limit cannot hand a slot back mid-task). */
+class Semaphore {
+  private readonly waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolveSlot) => this.waiting.push(resolveSlot));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}

@@ -1,0 +1,70 @@
+import type { LimitFunction } from "p-limit";
+import type { IndexEntry } from "../model/batch.js";
+import type { SkippedInput } from "./discover.js";
+
+/** What the batch needs to hear from the one-document pipeline, whatever its own event shapes. */
+export type DocumentEvent =
+  | { kind: "extracted"; pages: number; figures: number }
+  | { kind: "planned"; requests: number; plannedCostUSD: number }
+  | { kind: "request-start"; id: string }
+  | { kind: "request-end"; id: string; inputTokens: number; outputTokens: number; costUSD: number; cached: boolean };
+
+export interface DocumentOutcome {
+  pages: number;
+  figures: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUSD: number;
+}
+
+export interface DocumentRunContext {
+  /** shared by every document: model requests in flight across the batch */
+  requestLimit: LimitFunction;
+  signal: AbortSignal;
+  onEvent: (e: DocumentEvent) => void;
+}
+
+/**
+ * Processes one PDF into `outDir` (OUT/<folder>/). The summarize and figures commands each
+ * supply one; the batch adds scheduling, resume, the index, the budget and progress around it.
+ */
+export type DocumentRunner = (pdfPath: string, outDir: string, ctx: DocumentRunContext) => Promise<DocumentOutcome>;
+
+/** Events of a batch run, for the progress display and `--json` (one JSON object per line). */
+export type BatchEvent =
+  | {
+      type: "batch-start";
+      documents: number;
+      skippedInputs: SkippedInput[];
+      concurrency: number;
+      requests: number;
+      maxCostUSD: number | null;
+      out: string;
+    }
+  | { type: "document-start"; document: string; folder: string }
+  | { type: "document-extracted"; document: string; pages: number; figures: number }
+  | { type: "document-planned"; document: string; requests: number; plannedCostUSD: number }
+  | { type: "request-start"; document: string; id: string }
+  | {
+      type: "request-end";
+      document: string;
+      id: string;
+      inputTokens: number;
+      outputTokens: number;
+      costUSD: number;
+      cached: boolean;
+    }
+  | { type: "document-end"; entry: IndexEntry }
+  | {
+      type: "batch-end";
+      done: number;
+      failed: number;
+      skipped: number;
+      overBudget: number;
+      interrupted: number;
+      costUSD: number;
+      seconds: number;
+      exitCode: number;
+      warnings: string[];
+    };

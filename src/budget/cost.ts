@@ -1,0 +1,47 @@
+import type { Plan } from "../model/plan.js";
+import { pricesFor, type ModelProfile, type ProfileData } from "./profiles.js";
+
+export interface CostRow {
+  provider: string;
+  host: string;
+  inputTokens: number;
+  /** upper bound: every request writes its full output reserve */
+  outputTokens: number;
+  costUSD: number;
+}
+
+function planTokens(plan: Plan): { input: number; output: number } {
+  return {
+    input: plan.requests.reduce((s, r) => s + r.totalTokens, 0),
+    output: plan.requests.length * plan.outputReserve,
+  };
+}
+
+function rowCost(input: number, output: number, inputPerM: number, outputPerM: number): number {
+  return Math.round(((input * inputPerM + output * outputPerM) / 1e6) * 1e6) / 1e6;
+}
+
+/**
+ * Estimated USD for the plan at the provider's first listed price: estimated input tokens plus the
+ * full output reserve per request (an upper bound). A provider without prices (self-hosted) costs 0.
+ */
+export function estimateCost(plan: Plan, profile: ProfileData | ModelProfile, provider: string): number {
+  const price = pricesFor(profile, provider)[0];
+  if (!price) return 0;
+  const { input, output } = planTokens(plan);
+  return rowCost(input, output, price.inputPerM, price.outputPerM);
+}
+
+/** One row per provider and host with a price in the profile (for the plan table). */
+export function costTable(plan: Plan, profile: ProfileData | ModelProfile): CostRow[] {
+  const { input, output } = planTokens(plan);
+  return Object.entries(profile.prices).flatMap(([provider, rows]) =>
+    rows.map((p) => ({
+      provider,
+      host: p.host,
+      inputTokens: input,
+      outputTokens: output,
+      costUSD: rowCost(input, output, p.inputPerM, p.outputPerM),
+    })),
+  );
+}

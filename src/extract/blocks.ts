@@ -1,0 +1,72 @@
+/**
+ * Builds one page's blocks: text lines outside figures and captions, read in column order, joined
+ * into paragraphs and headings, with each figure placed where it stands.
+ */
+import type { BBox, Block, FigureBlock, OutlineEntry } from "../model/document.js";
+import { readingOrder, type OrderedItem } from "./columns.js";
+import { headingLevel, type HeadingScale } from "./headings.js";
+import { buildParagraphs } from "./paragraphs.js";
+import type { FigureRegion, PageLayout, TextLine } from "./types.js";
+
+type Element = { bbox: BBox; line?: TextLine; figure?: FigureRegion };
+
+/** A figure block still waiting for its image (file, width and height are filled after rendering). */
+export type PendingFigure = Omit<FigureBlock, "file" | "width" | "height"> & { region: FigureRegion };
+export type PageBlock = Exclude<Block, FigureBlock> | PendingFigure;
+
+export function insideRegion(line: TextLine, region: BBox): boolean {
+  const [x0, y0, x1, y1] = line.bbox;
+  const ix = Math.max(0, Math.min(x1, region[2]) - Math.max(x0, region[0]));
+  const iy = Math.max(0, Math.min(y1, region[3]) - Math.max(y0, region[1]));
+  const area = Math.max(1e-6, (x1 - x0) * (y1 - y0));
+  return (ix * iy) / area >= 0.5;
+}
+
+export function buildPageBlocks(
+  layout: PageLayout,
+  regions: FigureRegion[],
+  dropLines: Set<number>,
+  scale: HeadingScale,
+  outline: OutlineEntry[],
+): PageBlock[] {
+  const skip = new Set(dropLines);
+  for (const r of regions) for (const i of r.captionLines) skip.add(i);
+  const elements: Element[] = [];
+  layout.lines.forEach((line, i) => {
+    if (skip.has(i) || !line.text || line.rotated) return;
+    if (regions.some((r) => insideRegion(line, r.bbox))) return;
+    elements.push({ bbox: line.bbox, line });
+  });
+  for (const figure of regions) elements.push({ bbox: figure.bbox, figure });
+
+  const ordered = readingOrder(elements, scale.bodySize);
+  const blocks: PageBlock[] = [];
+  let run: OrderedItem<TextLine>[] = [];
+  let figureNo = 0;
+  const flushText = () => {
+    for (const p of buildParagraphs(run, scale.bodySize)) {
+      const level = headingLevel(p, scale, outline);
+      blocks.push(level ? { type: "heading", level, text: p.text } : { type: "paragraph", text: p.text });
+    }
+    run = [];
+  };
+  for (const o of ordered) {
+    if (o.item.line) {
+      run.push({ item: o.item.line, leaf: o.leaf, leafX: o.leafX });
+      continue;
+    }
+    flushText();
+    const region = o.item.figure!;
+    figureNo++;
+    blocks.push({
+      type: "figure",
+      id: `p${layout.number}-f${figureNo}`,
+      kind: region.kind,
+      bbox: region.bbox.map((v) => Math.round(v * 10) / 10) as BBox,
+      ...(region.caption ? { caption: region.caption } : {}),
+      region,
+    });
+  }
+  flushText();
+  return blocks;
+}

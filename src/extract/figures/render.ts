@@ -1,0 +1,100 @@
+/**
+ * Rasterises one figure region with pdf.js on an @napi-rs/canvas canvas (only the region, via a
+ * viewport offset) and encodes it with sharp: PNG for line art, JPEG for photos and scans.
+ */
+import { createCanvas } from "@napi-rs/canvas";
+import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import sharp from "sharp";
+import type { FigureRegion, RenderedFigure } from "../types.js";
+
+/** A rendered figure plus anything the document's warnings should say about it. */
+export interface RenderedFigureResult extends RenderedFigure {
+  warnings: string[];
+}
+
+/** Vector content gains nothing past this many pixels per point (≈ 300 dpi). */
+const MAX_VECTOR_SCALE = 300 / 72;
+
+/** Render scale (pixels per point) for a region: fits maxSide, never past the source images' detail. */
+export function figureScale(region: FigureRegion, opts: { maxSide: number }): number {
+  const w = Math.max(1, region.bbox[2] - region.bbox[0]);
+  const h = Math.max(1, region.bbox[3] - region.bbox[1]);
+  let scale = Math.min(opts.maxSide / Math.max(w, h), MAX_VECTOR_SCALE);
+  if ((region.kind === "raster" || region.kind === "page-scan") && region.sourceScale && region.sourceScale > 0) {
+    scale = Math.min(scale, region.sourceScale);
+  }
+  // keep at least a readable minimum even for very coarse sources (but within maxSide)
+  return Math.max(scale, Math.min(opts.maxSide / Math.max(w, h), 0.5));
+}
+
+export function figurePixelSize(region: FigureRegion, opts: { maxSide: number }): { width: number; height: number } {
+  const s = figureScale(region, opts);
+  const w = region.bbox[2] - region.bbox[0];
+  const h = region.bbox[3] - region.bbox[1];
+  return {
+    width: Math.min(opts.maxSide, Math.max(1, Math.round(w * s))),
+    height: Math.min(opts.maxSide, Math.max(1, Math.round(h * s))),
+  };
+}
+
+/** Counts distinct colours on a pixel sample (quantised to 5 bits per channel), up to a limit. */
+function colourStats(px: Uint8ClampedArray | Buffer, limit: number): { colours: number; uniform: boolean } {
+  const seen = new Set<number>();
+  const n = px.length / 4;
+  const step = Math.max(1, Math.floor(n / 40000));
+  let min = 255;
+  let max = 0;
+  for (let i = 0; i < n; i += step) {
+    const o = i * 4;
+    const r = px[o];
+    const g = px[o + 1];
+    const b = px[o + 2];
+    const lum = (r * 3 + g * 6 + b) / 10;
+    if (lum < min) min = lum;
+    if (lum > max) max = lum;
+    if (seen.size < limit) seen.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+  }
+  return { colours: seen.size, uniform: max - min < 4 };
+}
+
+export async function renderFigure(
+  page: PDFPageProxy,
+  region: FigureRegion,
+  opts: { maxSide: number },
+): Promise<RenderedFigureResult> {
+  const warnings: string[] = [];
+  const scale = figureScale(region, opts);
+  const { width, height } = figurePixelSize(region, opts);
+  const viewport = page.getViewport({
+    scale,
+    offsetX: -region.bbox[0] * scale,
+    offsetY: -region.bbox[1] * scale,
+  });
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  await page.render({
+    canvas: canvas as unknown as HTMLCanvasElement,
+    canvasContext: ctx as unknown as CanvasRenderingContext2D,
+    viewport,
+  }).promise;
+  const pixels = ctx.getImageData(0, 0, width, height).data;
+  const stats = colourStats(pixels, 2048);
+  const id = `page ${page.pageNumber} figure at [${region.bbox.map((v) => Math.round(v)).join(", ")}]`;
+  if (stats.uniform) warnings.push(`${id} rendered as a blank image`);
+
+  const raw = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+    raw: { width, height, channels: 4 },
+  }).removeAlpha();
+  // line art and screenshots stay sharp as PNG; photos and scans are far smaller as JPEG, so a
+  // colourful image becomes JPEG when its PNG would be much larger
+  if (stats.colours <= 256 && region.kind !== "page-scan") {
+    const data = await raw.png({ compressionLevel: 6, palette: true }).toBuffer();
+    return { data, mime: "image/png", width, height, warnings };
+  }
+  const jpeg = await raw.clone().jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+  if (region.kind === "page-scan") return { data: jpeg, mime: "image/jpeg", width, height, warnings };
+  const png = await raw.png({ compressionLevel: 6 }).toBuffer();
+  return png.length > 2 * jpeg.length
+    ? { data: jpeg, mime: "image/jpeg", width, height, warnings }
+    : { data: png, mime: "image/png", width, height, warnings };
+}

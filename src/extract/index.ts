@@ -1,0 +1,271 @@
+/**
+ * extract(): from a PDF file to the document model plus figure images (issue 2).
+ * The pdf.js work runs in worker threads (time limit, both cores); cross-page passes run here.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { InputError } from "../errors.js";
+import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
+import type { Block, DocumentModel, Extraction, FigureImage, Page } from "../model/document.js";
+import { buildPageBlocks, type PageBlock, type PendingFigure } from "./blocks.js";
+import { selectFigures } from "./figures/select.js";
+import { bodyFontSize, headingScale } from "./headings.js";
+import { renderDocumentMarkdown } from "./markdown.js";
+import { loadError } from "./load-error.js";
+import { parsePageRange } from "./pages-range.js";
+import { PdfWorker } from "./pool.js";
+import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
+import { findRunningHeads } from "./running-heads.js";
+
+export { renderDocumentMarkdown };
+
+export interface ExtractOptions {
+  /** page range such as "1-20,35" (1-based, inclusive) */
+  pages?: string;
+  password?: string;
+  /** default true; false = compute figure regions and their would-be pixel sizes, but do not rasterize/encode */
+  render?: boolean;
+  /** longest side of any figure image; default 1540 */
+  imageMaxSide?: number;
+  /** per-document limit; default 60 s plus 0.5 s per page */
+  timeoutMs?: number;
+  /** worker threads for one document (1–2); default min(2, cores) */
+  workers?: number;
+}
+
+const OPEN_LIMIT_MS = 60_000;
+/** below this many pages a second worker's start-up and memory (a second parsed copy) do not pay */
+const PAGES_PER_EXTRA_WORKER = 40;
+
+export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promise<Extraction> {
+  const { sha256, bytes } = await hashFile(pdfPath);
+  if (bytes === 0) throw new InputError(`${pdfPath}: empty file, not a PDF`, pdfPath);
+  const maxSide = opts.imageMaxSide ?? 1540;
+  const workers: PdfWorker[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut: (err: Error) => void = () => undefined;
+  const timeout = new Promise<never>((_, reject) => (timedOut = reject));
+  timeout.catch(() => undefined);
+  const arm = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => timedOut(new InputError(`${pdfPath}: gave up after ${Math.round(ms / 1000)} s (the PDF is too slow to read or loops)`, pdfPath)), ms);
+  };
+  const within = <T>(p: Promise<T>) => Promise.race([p, timeout]);
+  const ask = async (w: PdfWorker, req: Parameters<PdfWorker["call"]>[0]): Promise<WorkerReply> => {
+    let reply: WorkerReply;
+    try {
+      reply = await within(w.call(req));
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError(`${pdfPath}: ${(err as Error).message}`, pdfPath);
+    }
+    if (reply.op === "error") throw loadError(pdfPath, reply, opts.password);
+    return reply;
+  };
+
+  const t0 = Date.now();
+  const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms\n`);
+  try {
+    arm(opts.timeoutMs ?? OPEN_LIMIT_MS);
+    const first = new PdfWorker();
+    workers.push(first);
+    const opened = await ask(first, { op: "open", file: pdfPath, password: opts.password, withMeta: true });
+    const meta = (opened as Extract<WorkerReply, { op: "opened" }>).meta;
+    debug("opened");
+    const pageNumbers = parsePageRange(opts.pages, meta.numPages, pdfPath);
+    if (pageNumbers.length === 0) throw new InputError(`${pdfPath}: the PDF has no pages`, pdfPath);
+    arm(opts.timeoutMs ?? OPEN_LIMIT_MS + 500 * pageNumbers.length);
+
+    const wanted = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), 2));
+    const count = pageNumbers.length >= PAGES_PER_EXTRA_WORKER ? wanted : 1;
+    for (let i = 1; i < count; i++) workers.push(new PdfWorker());
+    await Promise.all(workers.slice(1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
+
+    // contiguous shares: each worker keeps the fonts of its part of the document
+    const shares = splitEvenly(pageNumbers, workers.length);
+    const owner = new Map<number, PdfWorker>();
+    shares.forEach((share, i) => share.forEach((n) => owner.set(n, workers[i])));
+    const analyzed = await Promise.all(
+      shares.map(async (share, i) => ((await ask(workers[i], { op: "analyze", pages: share })) as Extract<WorkerReply, { op: "analyzed" }>).pages),
+    );
+    const analyses: PageAnalysis[] = analyzed.flat();
+    debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
+
+    const { document, pending } = assemble(pdfPath, sha256, bytes, meta, analyses);
+    const figures = new Map<string, FigureImage>();
+    if (opts.render === false) {
+      // loaded here only: the render module pulls in canvas and sharp
+      const { figurePixelSize } = await import("./figures/render.js");
+      for (const [block] of pending) {
+        const size = figurePixelSize(block.region, { maxSide });
+        setFigureFile(block, extensionFor(block.kind), size.width, size.height);
+      }
+    } else {
+      // one worker renders everything: two parsed copies plus canvases would break the memory goal
+      for (const w of workers.splice(1)) await w.terminate();
+      for (const n of owner.keys()) owner.set(n, first);
+      const rendered = await renderAll(pending, owner, maxSide, ask);
+      for (const [block, page] of pending) {
+        const r = rendered.get(block.id);
+        if (!r?.data || !r.mime || !r.width || !r.height) {
+          document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
+          page.blocks = page.blocks.filter((b) => b !== (block as unknown as Block));
+          continue;
+        }
+        for (const w of r.warnings ?? []) document.warnings.push(w);
+        setFigureFile(block, r.mime === "image/png" ? "png" : r.mime === "image/jpeg" ? "jpg" : "webp", r.width, r.height);
+        figures.set(block.id, { id: block.id, data: Buffer.from(r.data), mime: r.mime, width: r.width, height: r.height });
+      }
+    }
+    debug("assembled and rendered");
+    // the region was only needed for rendering; the model keeps the contract's fields
+    for (const [block] of pending) delete (block as Partial<PendingFigure>).region;
+    await Promise.all(workers.map((w) => within(w.call({ op: "close" })).catch(() => undefined)));
+    return { document, figures };
+  } finally {
+    clearTimeout(timer);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Cross-page passes (running heads, figure selection, heading scale) and the page blocks. */
+function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, analyses: PageAnalysis[]) {
+  const layouts = analyses.map((a) => a.layout);
+  const warnings: string[] = [];
+  for (const a of analyses) {
+    if (a.error) warnings.push(`page ${a.layout.number}: could not be read (${a.error})`);
+    for (const w of a.candidates.warnings) warnings.push(w);
+  }
+  const broken = layouts.filter((l) => !l.textLayer && !analyses.find((a) => a.layout === l)?.error).map((l) => l.number);
+  if (broken.length) {
+    warnings.push(`no usable text layer on ${broken.length === 1 ? "page" : "pages"} ${compactRanges(broken)}: sent as page images`);
+  }
+  const heads = findRunningHeads(layouts);
+  const regions = selectFigures(analyses.map((a) => a.candidates), layouts);
+  const textLayouts = layouts.filter((l) => l.textLayer);
+  const scale = headingScale(textLayouts, bodyFontSize(textLayouts));
+
+  const pending: Array<[PendingFigure, Page]> = [];
+  const pages: Page[] = layouts.map((layout, i) => {
+    const outline = meta.outline.filter((o) => o.page === layout.number);
+    const blocks: PageBlock[] = buildPageBlocks(layout, regions[i] ?? [], heads[i], scale, outline);
+    const page: Page = {
+      number: layout.number,
+      width: round1(layout.width),
+      height: round1(layout.height),
+      textLayer: layout.textLayer,
+      blocks: blocks as Block[],
+    };
+    for (const b of blocks) if (b.type === "figure") pending.push([b as PendingFigure, page]);
+    return page;
+  });
+  const document: DocumentModel = {
+    schemaVersion: 1,
+    source: {
+      path,
+      sha256,
+      bytes,
+      pages: meta.numPages,
+      ...(meta.title ? { title: meta.title } : {}),
+      ...(meta.author ? { author: meta.author } : {}),
+      ...(meta.producer ? { producer: meta.producer } : {}),
+      encrypted: meta.encrypted,
+    },
+    outline: meta.outline,
+    pages,
+    warnings,
+  };
+  return { document, pending };
+}
+
+async function renderAll(
+  pending: Array<[PendingFigure, Page]>,
+  owner: Map<number, PdfWorker>,
+  maxSide: number,
+  ask: (w: PdfWorker, req: { op: "render"; items: RenderItem[]; maxSide: number }) => Promise<WorkerReply>,
+): Promise<Map<string, RenderedItem>> {
+  const perWorker = new Map<PdfWorker, RenderItem[]>();
+  for (const [block, page] of pending) {
+    const w = owner.get(page.number)!;
+    const list = perWorker.get(w) ?? [];
+    list.push({ key: block.id, page: page.number, region: block.region });
+    perWorker.set(w, list);
+  }
+  const out = new Map<string, RenderedItem>();
+  await Promise.all(
+    [...perWorker].map(async ([w, items]) => {
+      const reply = (await ask(w, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
+      for (const r of reply.items) out.set(r.key, r);
+    }),
+  );
+  return out;
+}
+
+function setFigureFile(block: PendingFigure, ext: string, width: number, height: number): void {
+  const full = block as unknown as { file: string; width: number; height: number };
+  full.file = `figures/${block.id}.${ext}`;
+  full.width = Math.max(1, Math.round(width));
+  full.height = Math.max(1, Math.round(height));
+}
+
+/** without rendering the encoder is not known: photos become JPEG, drawings PNG */
+function extensionFor(kind: PendingFigure["kind"]): string {
+  return kind === "raster" || kind === "page-scan" ? "jpg" : "png";
+}
+
+export async function writeExtraction(extraction: Extraction, outDir: string): Promise<void> {
+  const { document, figures } = extraction;
+  const blocks = document.pages.flatMap((p) => p.blocks);
+  await Promise.all(
+    blocks.map(async (b) => {
+      if (b.type !== "figure") return;
+      const image = figures.get(b.id);
+      if (image) await writeFileAtomically(join(outDir, b.file), image.data);
+    }),
+  );
+  await writeJsonAtomically(join(outDir, "document.json"), document);
+  await writeFileAtomically(join(outDir, "document.md"), renderDocumentMarkdown(document));
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot read file (${code === "ENOENT" ? "no such file" : code ?? "error"})`, path);
+  }
+  if (!info.isFile()) throw new InputError(`${path}: not a file`, path);
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (err) {
+    throw new InputError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? "error"})`, path);
+  }
+  return { sha256: hash.digest("hex"), bytes: info.size };
+}
+
+function splitEvenly<T>(items: T[], parts: number): T[][] {
+  const out: T[][] = [];
+  const size = Math.ceil(items.length / parts);
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+export function compactRanges(numbers: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j++;
+    parts.push(j > i ? `${numbers[i]}–${numbers[j]}` : `${numbers[i]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}

@@ -1,0 +1,191 @@
+/**
+ * readPageLayout: one page's text as lines with boxes in reader coordinates (top-left origin,
+ * rotation applied), font size and weight. Lines are not yet in reading order.
+ */
+import { Util, type PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
+import type { PageLayout, TextLine } from "./types.js";
+import { cleanText, isUsableText } from "./text-layer.js";
+
+interface Run {
+  text: string;
+  x0: number;
+  x1: number;
+  /** baseline */
+  y: number;
+  size: number;
+  fontName: string;
+  bold: boolean;
+  /** written along the page's x axis (not rotated or vertical) */
+  horizontal: boolean;
+}
+
+const BOLD_NAME = /bold|black|heavy|semibold|demi|medi(?!um)|[-,]b(?:d|old)?$|\+.*-b$/i;
+
+export async function readPageLayout(page: PDFPageProxy, number = page.pageNumber): Promise<PageLayout> {
+  const viewport = page.getViewport({ scale: 1 });
+  // the operator list loads the page's fonts (their real names tell bold apart); pdf.js caches it,
+  // so figure detection and rendering reuse it
+  let fontsLoaded = true;
+  try {
+    await page.getOperatorList();
+  } catch {
+    fontsLoaded = false;
+  }
+  const content = await page.getTextContent();
+  const fontInfo = new Map<string, { name: string; bold: boolean }>();
+  const fontOf = (id: string) => {
+    let info = fontInfo.get(id);
+    if (!info) {
+      let name = id;
+      if (fontsLoaded) {
+        try {
+          const font = page.commonObjs.has(id) ? (page.commonObjs.get(id) as { name?: string }) : undefined;
+          name = font?.name ?? content.styles[id]?.fontFamily ?? id;
+        } catch {
+          /* font failed to load: keep the id */
+        }
+      }
+      info = { name, bold: BOLD_NAME.test(name.replace(/^[A-Z]{6}\+/, "")) };
+      fontInfo.set(id, info);
+    }
+    return info;
+  };
+
+  const runs: Run[] = [];
+  const texts: string[] = [];
+  for (const item of content.items) {
+    if (!("str" in item)) continue;
+    const it = item as TextItem;
+    if (it.str === "") continue;
+    texts.push(it.str);
+    const text = cleanText(it.str);
+    if (text.trim() === "" && text.length === 0) continue;
+    const m = Util.transform(viewport.transform, it.transform) as number[];
+    const sx = Math.hypot(m[0], m[1]);
+    const size = Math.hypot(m[2], m[3]) || sx || 1;
+    const horizontal = Math.abs(m[1]) < 0.1 * sx && m[0] > 0;
+    const x = m[4];
+    const y = m[5];
+    // item.width is along the text direction in page space; for rotated runs use the direction vector
+    const len = it.width * (horizontal ? 1 : 1);
+    let x0 = x, x1 = x + len;
+    let yBase = y;
+    if (!horizontal) {
+      const dx = sx ? m[0] / sx : 0;
+      const dy = sx ? m[1] / sx : 1;
+      const xe = x + dx * len;
+      const ye = y + dy * len;
+      x0 = Math.min(x, xe);
+      x1 = Math.max(x, xe) + (Math.abs(dx) < 0.5 ? size * 0.8 : 0);
+      yBase = Math.max(y, ye);
+      const font = fontOf(it.fontName);
+      runs.push({ text, x0, x1, y: yBase, size: Math.max(size, Math.abs(ye - y)), fontName: font.name, bold: font.bold, horizontal: false });
+      continue;
+    }
+    const font = fontOf(it.fontName);
+    runs.push({ text, x0, x1, y: yBase, size, fontName: font.name, bold: font.bold, horizontal: true });
+  }
+
+  const textLayer = isUsableText(texts);
+  const lines = textLayer ? groupRunsIntoLines(runs) : [];
+  return { number, width: viewport.width, height: viewport.height, lines, textLayer };
+}
+
+/**
+ * Groups runs into lines. First in content-stream order: a run continues the line before it when
+ * it sits on the same row just to its right (so two columns set on the same baselines stay apart,
+ * as producers write one column after the other). Then fragments written out of order are merged
+ * when they touch on one row.
+ */
+export function groupRunsIntoLines(runs: Run[]): TextLine[] {
+  const lines: TextLine[] = [];
+  const top = (r: Run) => r.y - 0.8 * r.size;
+  const bottom = (r: Run) => r.y + 0.2 * r.size;
+  const sameRow = (a: Run, b: Run) => {
+    const overlap = Math.min(bottom(a), bottom(b)) - Math.max(top(a), top(b));
+    return overlap > 0.5 * Math.min(a.size, b.size) || Math.abs(a.y - b.y) < 0.2 * Math.max(a.size, b.size);
+  };
+  const pieces: Run[][] = [];
+  let current: Run[] = [];
+  let right = -Infinity;
+  let anchor: Run | undefined;
+  for (const r of runs) {
+    if (r.text.trim() === "") {
+      // a space glyph right after the line bridges a wide justified gap: the line goes on
+      if (anchor && r.horizontal && sameRow(anchor, r) && r.x0 <= right + 0.3 * anchor.size && r.x0 >= right - 0.3 * anchor.size) {
+        right = Math.max(right, r.x1);
+      }
+      continue;
+    }
+    if (!r.horizontal) {
+      lines.push({ ...toLine([r]), rotated: true });
+      continue;
+    }
+    const size = Math.max(r.size, anchor?.size ?? 0);
+    if (anchor && sameRow(anchor, r) && r.x0 >= right - 0.6 * size && r.x0 - right <= 1.0 * size) {
+      current.push(r);
+      right = Math.max(right, r.x1);
+      // the anchor is the line's main run: superscripts do not move the row
+      if (r.size > anchor.size) anchor = r;
+      continue;
+    }
+    if (current.length) pieces.push(current);
+    current = [r];
+    right = r.x1;
+    anchor = r;
+  }
+  if (current.length) pieces.push(current);
+
+  // merge touching fragments of one row (text written word by word in any order)
+  const info = pieces.map((p) => {
+    const main = p.reduce((a, b) => (b.size > a.size ? b : a));
+    return { runs: p, y: main.y, size: main.size, x0: Math.min(...p.map((r) => r.x0)), x1: Math.max(...p.map((r) => r.x1)) };
+  });
+  info.sort((a, b) => Math.round(a.y / 2) - Math.round(b.y / 2) || a.x0 - b.x0);
+  let acc: (typeof info)[number] | undefined;
+  for (const piece of info) {
+    if (acc && Math.abs(piece.y - acc.y) < 0.25 * acc.size && piece.x0 - acc.x1 <= 0.35 * acc.size && piece.x0 - acc.x1 >= -0.3 * acc.size) {
+      acc.runs = acc.runs.concat(piece.runs);
+      acc.x1 = Math.max(acc.x1, piece.x1);
+      continue;
+    }
+    if (acc) lines.push(toLine(acc.runs));
+    acc = { ...piece };
+  }
+  if (acc) lines.push(toLine(acc.runs));
+  return lines;
+}
+
+function toLine(runs: Run[]): TextLine {
+  let text = "";
+  let prevRight = -Infinity;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  const sizes: number[] = [];
+  let boldChars = 0, chars = 0;
+  const fontCount = new Map<string, number>();
+  for (const r of runs) {
+    const gap = r.x0 - prevRight;
+    if (text && gap > 0.15 * r.size && !/\s$/.test(text) && !/^\s/.test(r.text)) text += " ";
+    text += r.text;
+    prevRight = Math.max(prevRight, r.x1);
+    x0 = Math.min(x0, r.x0);
+    x1 = Math.max(x1, r.x1);
+    y0 = Math.min(y0, r.y - 0.8 * r.size);
+    y1 = Math.max(y1, r.y + 0.2 * r.size);
+    const n = r.text.replace(/\s/g, "").length;
+    chars += n;
+    if (r.bold) boldChars += n;
+    for (let i = 0; i < Math.max(1, n); i++) sizes.push(r.size);
+    fontCount.set(r.fontName, (fontCount.get(r.fontName) ?? 0) + n);
+  }
+  sizes.sort((a, b) => a - b);
+  const fontName = [...fontCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+  return {
+    text: text.replace(/\s+/g, " ").trim(),
+    bbox: [x0, y0, x1, y1],
+    fontSize: Math.round(sizes[Math.floor(sizes.length / 2)] * 100) / 100,
+    bold: chars > 0 && boldChars / chars > 0.6,
+    fontName,
+  };
+}

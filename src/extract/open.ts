@@ -1,0 +1,58 @@
+/** Opens a PDF with pdf.js in Node and maps its load failures to our one-line errors. */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { getDocument, VerbosityLevel, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { loadError } from "./load-error.js";
+
+export { loadError, oneLine } from "./load-error.js";
+
+const require = createRequire(import.meta.url);
+/** node_modules/pdfjs-dist, found through Node's resolver so it works from src/ and dist/ */
+const pdfjsRoot = dirname(require.resolve("pdfjs-dist/package.json"));
+// pdf.js in Node reads these with fs when they are file paths ending in a slash
+const asDirUrl = (sub: string) => join(pdfjsRoot, sub) + "/";
+
+export interface OpenedPdf {
+  doc: PDFDocumentProxy;
+  /** true when the file has an /Encrypt dictionary (opened with a password or an empty one) */
+  encrypted: boolean;
+}
+
+/** pdf.js's own worker code, run in this thread: set once so pdf.js does not import it per document */
+async function ensurePdfjsWorker(): Promise<void> {
+  const g = globalThis as { pdfjsWorker?: unknown };
+  const specifier = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // untyped module
+  g.pdfjsWorker ??= await import(specifier);
+}
+
+export async function openPdf(file: string, data: Uint8Array, password?: string): Promise<OpenedPdf> {
+  await ensurePdfjsWorker();
+  const task = getDocument({
+    data,
+    password,
+    cMapUrl: asDirUrl("cmaps"),
+    cMapPacked: true,
+    standardFontDataUrl: asDirUrl("standard_fonts"),
+    wasmUrl: asDirUrl("wasm"),
+    iccUrl: asDirUrl("iccs"),
+    isEvalSupported: false,
+    verbosity: VerbosityLevel.ERRORS - 1,
+    useSystemFonts: false,
+    disableFontFace: true,
+  });
+  let doc: PDFDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    throw loadError(file, err, password);
+  }
+  let encrypted = false;
+  try {
+    const meta = await doc.getMetadata();
+    encrypted = Boolean((meta.info as Record<string, unknown> | undefined)?.EncryptFilterName);
+  } catch {
+    /* metadata is optional */
+  }
+  return { doc, encrypted };
+}
+

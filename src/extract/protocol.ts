@@ -1,0 +1,50 @@
+/** Messages between extract() and its pdf.js worker threads (plain, structured-cloneable data). */
+import type { OutlineEntry } from "../model/document.js";
+import type { PageFigureCandidates } from "./figures/index.js";
+import type { FigureRegion, PageLayout } from "./types.js";
+
+export type WorkerRequest =
+  | { op: "open"; file: string; password?: string; withMeta: boolean }
+  | { op: "analyze"; pages: number[] }
+  | { op: "render"; items: RenderItem[]; maxSide: number }
+  | { op: "close" };
+
+export interface RenderItem {
+  key: string;
+  page: number;
+  region: FigureRegion;
+}
+
+export interface DocMeta {
+  numPages: number;
+  title?: string;
+  author?: string;
+  producer?: string;
+  encrypted: boolean;
+  outline: OutlineEntry[];
+}
+
+export interface PageAnalysis {
+  layout: PageLayout;
+  candidates: PageFigureCandidates;
+  /** a page pdf.js could not read at all */
+  error?: string;
+}
+
+export interface RenderedItem {
+  key: string;
+  data?: Uint8Array;
+  mime?: "image/png" | "image/jpeg" | "image/webp";
+  width?: number;
+  height?: number;
+  error?: string;
+  /** notes from rendering (e.g. a blank result) for the document's warnings */
+  warnings?: string[];
+}
+
+export type WorkerReply =
+  | { op: "opened"; meta: DocMeta }
+  | { op: "analyzed"; pages: PageAnalysis[] }
+  | { op: "rendered"; items: RenderedItem[] }
+  | { op: "closed" }
+  | { op: "error"; name: string; message: string };

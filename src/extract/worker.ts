@@ -1,0 +1,131 @@
+/**
+ * Worker thread: opens one PDF with pdf.js and answers requests for page layouts, figure evidence
+ * and figure renders. Runs apart from the main thread so a hang can be terminated.
+ */
+import { readFile } from "node:fs/promises";
+import { parentPort } from "node:worker_threads";
+import sharp from "sharp";
+import type { PageFigureCandidates } from "./figures/index.js";
+import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { analyzePageFigures, renderFigure } from "./figures/index.js";
+import { readPageLayout } from "./layout.js";
+import { openPdf, oneLine } from "./open.js";
+import { readOutline } from "./outline.js";
+import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
+
+// libvips keeps an operation cache and a thread per core by default; one figure at a time needs neither
+sharp.cache(false);
+sharp.concurrency(1);
+
+let doc: PDFDocumentProxy | undefined;
+
+const send = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
+
+parentPort!.on("message", (req: WorkerRequest) => {
+  handle(req).catch((err: unknown) => {
+    const e = err as { name?: string; message?: string };
+    send({ op: "error", name: e?.name ?? "Error", message: oneLine(e?.message ?? String(err)) });
+  });
+});
+
+async function handle(req: WorkerRequest): Promise<void> {
+  switch (req.op) {
+    case "open": {
+      const data = new Uint8Array(await readFile(req.file));
+      const opened = await openPdf(req.file, data, req.password).catch((err: unknown) => {
+        throw err;
+      });
+      doc = opened.doc;
+      const meta: DocMeta = { numPages: doc.numPages, encrypted: opened.encrypted, outline: [] };
+      if (req.withMeta) {
+        try {
+          const { info } = await doc.getMetadata();
+          const i = (info ?? {}) as Record<string, unknown>;
+          const str = (v: unknown) => (typeof v === "string" && v.trim() ? oneLine(v) : undefined);
+          meta.title = str(i.Title);
+          meta.author = str(i.Author);
+          meta.producer = str(i.Producer);
+        } catch {
+          /* no usable info dictionary */
+        }
+        meta.outline = await readOutline(doc);
+      }
+      send({ op: "opened", meta });
+      return;
+    }
+    case "analyze": {
+      const out: PageAnalysis[] = [];
+      for (const n of req.pages) out.push(await analyzePage(n));
+      send({ op: "analyzed", pages: out });
+      return;
+    }
+    case "render": {
+      // drop what the analysis pass cached (fonts, page data) before the memory-heavy rasterizing
+      await doc!.cleanup().catch(() => undefined);
+      const items: RenderedItem[] = [];
+      const transfer: ArrayBuffer[] = [];
+      for (const item of req.items) {
+        let page;
+        try {
+          page = await doc!.getPage(item.page);
+          const r = await renderFigure(page, item.region, { maxSide: req.maxSide });
+          const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
+          const warnings = (r as { warnings?: string[] }).warnings;
+          items.push({ key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}) });
+          transfer.push(data.buffer as ArrayBuffer);
+        } catch (err) {
+          items.push({ key: item.key, error: oneLine((err as Error)?.message ?? String(err)) });
+        } finally {
+          // decoded images of a photo-heavy page are large: free them before the next page
+          page?.cleanup();
+        }
+      }
+      send({ op: "rendered", items }, transfer);
+      return;
+    }
+    case "close": {
+      await doc?.destroy().catch(() => undefined);
+      doc = undefined;
+      send({ op: "closed" });
+      return;
+    }
+  }
+}
+
+async function analyzePage(n: number): Promise<PageAnalysis> {
+  let page;
+  try {
+    page = await doc!.getPage(n);
+  } catch (err) {
+    return emptyPage(n, 612, 792, (err as Error)?.message ?? String(err));
+  }
+  try {
+    const layout = await readPageLayout(page, n);
+    let candidates;
+    try {
+      candidates = await analyzePageFigures(page, layout);
+    } catch (err) {
+      candidates = emptyCandidates(n, layout.width, layout.height);
+      candidates.warnings.push(`page ${n}: figure detection failed (${oneLine((err as Error)?.message ?? String(err))})`);
+    }
+    return { layout, candidates };
+  } catch (err) {
+    const vp = page.getViewport({ scale: 1 });
+    return emptyPage(n, vp.width, vp.height, (err as Error)?.message ?? String(err));
+  } finally {
+    // frees the operator list and fonts: long documents would otherwise keep every page in memory
+    page.cleanup();
+  }
+}
+
+function emptyPage(n: number, width: number, height: number, error: string): PageAnalysis {
+  return {
+    layout: { number: n, width, height, lines: [], textLayer: false },
+    candidates: emptyCandidates(n, width, height),
+    error: oneLine(error),
+  };
+}
+
+function emptyCandidates(n: number, width: number, height: number): PageFigureCandidates {
+  return { page: n, width, height, images: [], drawings: [], textOps: 0, warnings: [] };
+}

@@ -1,0 +1,9 @@
+import type { ModelRequest } from "../types.js";
+import { buildChatBody, type ChatBody } from "./chat-body.js";
+
+/** Mistral's API: image_url as a plain data-URL string, `reasoning_effort` (DESIGN.md §4). */
+export function toMistralBody(req: ModelRequest): ChatBody {
+  const body = buildChatBody(req, "string");
+  body.reasoning_effort = req.reasoning;
+  return body;
+}

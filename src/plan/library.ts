@@ -1,0 +1,53 @@
+/** plan(pdfPath, options): the library entry of `longdoc plan` (DESIGN.md §7). */
+import { extract } from "../extract/index.js";
+import type { Plan } from "../model/plan.js";
+import { DEFAULT_PROVIDER, resolveProfile, type ModelProfile } from "../budget/profiles.js";
+import type { Task } from "./prompts.js";
+import { DEFAULT_OUTPUT_RESERVE, planDocument } from "./index.js";
+
+export interface PlanPdfOptions {
+  task?: Task;
+  model?: string;
+  provider?: string;
+  /** profiles.json to use instead of the default one */
+  configFile?: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  maxImages?: number;
+  imageMaxSide?: number;
+  prompt?: string;
+  customSchema?: boolean;
+  pages?: string;
+  password?: string;
+}
+
+/** Resolves the profile for these options (exposed so callers price and label with the same one). */
+export function profileFor(options: PlanPdfOptions): ModelProfile {
+  return resolveProfile({
+    model: options.model,
+    provider: options.provider ?? DEFAULT_PROVIDER,
+    configFile: options.configFile,
+    contextWindow: options.contextWindow,
+    imageMaxSide: options.imageMaxSide,
+    maxImages: options.maxImages,
+  });
+}
+
+/** Extracts the PDF without rendering figures (sizes only) and plans its requests. No network. */
+export async function plan(pdfPath: string, options: PlanPdfOptions = {}): Promise<Plan> {
+  const profile = profileFor(options);
+  const extraction = await extract(pdfPath, {
+    render: false,
+    pages: options.pages,
+    password: options.password,
+    imageMaxSide: profile.image.maxSide,
+  });
+  return planDocument(extraction.document, {
+    task: options.task ?? "summarize",
+    profile,
+    provider: profile.provider,
+    outputReserve: options.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE,
+    userPrompt: options.prompt,
+    customSchema: options.customSchema,
+  });
+}

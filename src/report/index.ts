@@ -1,0 +1,2 @@
+export { renderReportHtml } from "./html.js";
+export { renderIndexHtml } from "./index-html.js";

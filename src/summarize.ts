@@ -1,0 +1,389 @@
+/**
+ * summarize(): one PDF → OUT/<stem>/ with the extraction, the plan, the model's structured summary
+ * (or the offline engine's) and usage (DESIGN.md §2). The CLI and the batch runner are thin layers
+ * over this.
+ */
+import { readFile } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
+import pLimit, { type LimitFunction } from "p-limit";
+import { pricesFor, resolveProfile, type ModelProfile } from "./budget/profiles.js";
+import { InputError, formatError, exitCodeOf } from "./errors.js";
+import { extract, writeExtraction } from "./extract/index.js";
+import { writeFileAtomically, writeJsonAtomically } from "./io/atomic.js";
+import { toRequestBody } from "./llm/adapters/index.js";
+import { createModelClient, type ClientEvent } from "./llm/client.js";
+import { resolveProvider, type ProviderConfig } from "./llm/providers.js";
+import type { ContentPart } from "./llm/types.js";
+import { figureBlocks, type Extraction } from "./model/document.js";
+import type { Plan } from "./model/plan.js";
+import { SummarySchema, type Summary } from "./model/summary.js";
+import { planDocument, planToJson } from "./plan/public.js";
+import { buildReduceParts, materializeParts } from "./plan/public.js";
+import { renderReportHtml } from "./report/html.js";
+import type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
+import { executePlan, type PlanAdjustment } from "./summary/execute.js";
+import { finalizeSummary } from "./summary/finalize.js";
+import { renderSummaryMarkdown } from "./summary/markdown.js";
+import { buildOfflineSummary } from "./summary/offline.js";
+import { answerSchemaFor, answerSchemaName, toStrictJsonSchema, userSchemaValidator, type Task } from "./summary/schema.js";
+import { usageReport, usageTotals, type TokenPrices, type UsageReport } from "./summary/usage.js";
+
+export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
+export { usageLine, type RequestUsage, type UsageReport } from "./summary/usage.js";
+
+export const DEFAULT_OUT_DIR = "longdoc-out";
+export const DEFAULT_OUTPUT_RESERVE = 8192;
+export const DEFAULT_REQUESTS = 4;
+
+export interface SummarizeOptions {
+  /** "summarize" (default) or "figures" (a description for every figure plus a short summary) */
+  task?: Task;
+  /** output folder; the document's files go to <out>/<stem>/ (default ./longdoc-out) */
+  out?: string;
+  /** subfolder name under `out` (default: the PDF's file name without extension) */
+  folderName?: string;
+  provider?: string;
+  baseUrl?: string;
+  model?: string;
+  contextWindow?: number;
+  /** output reserve per request (default 8192) */
+  maxOutputTokens?: number;
+  reasoning?: "none" | "high";
+  maxImages?: number;
+  imageMaxSide?: number;
+  pages?: string;
+  password?: string;
+  prompt?: string;
+  /** --schema: path of a JSON Schema file the model fills instead of the summary schema */
+  schemaFile?: string;
+  /** model requests in flight for this document (ignored when ctx.requestLimit is given) */
+  requests?: number;
+  /** false = --no-cache */
+  cache?: boolean;
+  cacheDir?: string;
+  dryRun?: boolean;
+  /** where provider keys and LONGDOC_BASE_URL are read (default process.env) */
+  env?: NodeJS.ProcessEnv;
+  /** model profiles file (default: the user config folder) */
+  profilesFile?: string;
+  /** per-attempt request timeout */
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+export interface SummarizeContext {
+  /** shared limiter: a batch bounds requests in flight across all documents with one */
+  requestLimit?: LimitFunction;
+  signal?: AbortSignal;
+  onEvent?: PipelineEventListener;
+}
+
+export interface SummarizeResult {
+  document: string;
+  outDir: string;
+  mode: Summary["engine"]["mode"];
+  /** null for --dry-run and for --schema (see `result`) */
+  summary: Summary | null;
+  /** --schema: the user's result, validated against their schema (written to result.json) */
+  result?: unknown;
+  plan: Plan;
+  usage: UsageReport;
+  /** model requests made (cached answers included) */
+  requests: number;
+  dryRun: boolean;
+  warnings: string[];
+  /** files written, relative to outDir */
+  files: string[];
+}
+
+/** Which engine a run uses, decided before any work so a caller can print the offline notice once. */
+export function resolveEngine(options: Pick<SummarizeOptions, "provider" | "baseUrl" | "model" | "maxImages" | "env">): ProviderConfig {
+  return resolveProvider(
+    { provider: options.provider, baseUrl: options.baseUrl, model: options.model, maxImages: options.maxImages },
+    options.env ?? process.env,
+  );
+}
+
+export function outputFolderName(pdfPath: string): string {
+  const name = basename(pdfPath);
+  const stem = extname(name).toLowerCase() === ".pdf" ? name.slice(0, -4) : name;
+  return stem.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_") || "document";
+}
+
+/** Summarise one PDF into OUT/<stem>/. Throws a LongdocError (with its exit code) on failure. */
+export async function summarize(pdfPath: string, options: SummarizeOptions = {}, ctx: SummarizeContext = {}): Promise<SummarizeResult> {
+  const task: Task = options.task ?? "summarize";
+  const outDir = resolve(options.out ?? DEFAULT_OUT_DIR, options.folderName ?? outputFolderName(pdfPath));
+  const emit = (e: PipelineEvent) => ctx.onEvent?.(e);
+  const started = Date.now();
+  emit({ type: "started", document: pdfPath, task, outDir });
+  try {
+    const result = await run(pdfPath, task, outDir, options, ctx, emit);
+    emit({
+      type: "done",
+      document: pdfPath,
+      outDir,
+      mode: result.mode,
+      requests: result.requests,
+      usage: usageTotals(result.usage),
+      seconds: (Date.now() - started) / 1000,
+      dryRun: result.dryRun,
+    });
+    return result;
+  } catch (err) {
+    emit({ type: "failed", document: pdfPath, error: formatError(err), exitCode: exitCodeOf(err) });
+    throw err;
+  }
+}
+
+/** `figures` mode: the same files, with a description for every figure and a short summary. */
+export function describeFigures(pdfPath: string, options: SummarizeOptions = {}, ctx: SummarizeContext = {}): Promise<SummarizeResult> {
+  return summarize(pdfPath, { ...options, task: "figures" }, ctx);
+}
+
+async function run(
+  pdfPath: string,
+  task: Task,
+  outDir: string,
+  options: SummarizeOptions,
+  ctx: SummarizeContext,
+  emit: (e: PipelineEvent) => void,
+): Promise<SummarizeResult> {
+  const provider = resolveEngine(options);
+  const profile = resolveProfile({
+    model: provider.model,
+    provider: provider.name,
+    contextWindow: options.contextWindow,
+    imageMaxSide: options.imageMaxSide,
+    maxImages: options.maxImages,
+    configFile: options.profilesFile,
+  });
+  const outputReserve = positive(options.maxOutputTokens, "--max-output-tokens") ?? DEFAULT_OUTPUT_RESERVE;
+  if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
+  const userSchema = options.schemaFile ? await loadUserSchema(options.schemaFile) : undefined;
+  if (userSchema && provider.name === "offline" && !options.dryRun) {
+    throw new InputError("--schema needs a model: set a provider (the offline engine only writes its own summary)");
+  }
+  ctx.signal?.throwIfAborted();
+
+  const t0 = Date.now();
+  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide });
+  emit({
+    type: "extracted",
+    document: pdfPath,
+    pages: extraction.document.pages.length,
+    figures: extraction.figures.size,
+    seconds: (Date.now() - t0) / 1000,
+  });
+  await writeExtraction(extraction, outDir);
+  const files = ["document.json", "document.md", ...figureBlocks(extraction.document).map((f) => f.file)];
+
+  const planFor = (adjust: PlanAdjustment = {}): Plan => {
+    const p: ModelProfile = {
+      ...profile,
+      window: adjust.window ?? profile.window,
+      maxImages: adjust.maxImages ?? profile.maxImages,
+    };
+    return planDocument(extraction.document, {
+      task,
+      profile: p,
+      provider: provider.name,
+      outputReserve: adjust.outputReserve ?? outputReserve,
+      userPrompt: options.prompt,
+      customSchema: userSchema !== undefined,
+    });
+  };
+  let plan = planFor();
+  emit({
+    type: "planned",
+    document: pdfPath,
+    mode: provider.name === "offline" && !options.dryRun ? "offline" : plan.mode,
+    requests: provider.name === "offline" && !options.dryRun ? 0 : plan.requests.length,
+    estimatedInputTokens: plan.requests.reduce((s, r) => s + r.totalTokens, 0),
+    estimatedCostUSD: plan.estimatedCostUSD,
+    attempt: 1,
+  });
+  await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
+  files.push("plan.json");
+  const prices = firstPrices(profile, provider.name);
+
+  if (options.dryRun) {
+    const written = await writeRequestBodies(plan, extraction, provider, profile, options, task, userSchema, outDir);
+    const usage = usageReport(provider.name, profile.model, prices, []);
+    await writeJsonAtomically(join(outDir, "usage.json"), usage);
+    files.push(...written, "usage.json");
+    return { document: pdfPath, outDir, mode: plan.mode, summary: null, plan, usage, requests: 0, dryRun: true, warnings: [], files };
+  }
+
+  if (provider.name === "offline") {
+    const summary = SummarySchema.parse(buildOfflineSummary(extraction.document));
+    const usage = usageReport("offline", "none", null, []);
+    files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir)));
+    return { document: pdfPath, outDir, mode: "offline", summary, plan, usage, requests: 0, dryRun: false, warnings: summary.warnings, files };
+  }
+
+  const client = createModelClient(provider, {
+    cacheDir: options.cache === false ? false : options.cacheDir,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    onEvent: (e: ClientEvent) => {
+      if (e.type === "retry") emit({ type: "warning", document: pdfPath, message: `request ${e.id}: retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s (${e.reason})` });
+      if (e.type === "repair") emit({ type: "warning", document: pdfPath, message: `request ${e.id}: answer did not fit the schema, asking once for a repair` });
+    },
+  });
+  const executed = await executePlan({
+    task,
+    extraction,
+    profile,
+    prices,
+    client,
+    reasoning: options.reasoning ?? "none",
+    limit: ctx.requestLimit ?? pLimit(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
+    replan: planFor,
+    initialPlan: plan,
+    userSchema,
+    signal: ctx.signal,
+    document: pdfPath,
+    onEvent: ctx.onEvent,
+  });
+  if (executed.plan !== plan) {
+    plan = executed.plan;
+    await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
+  }
+  const usage = usageReport(provider.name, profile.model, prices, executed.usage);
+  const engine = { provider: provider.name, model: profile.model, mode: plan.mode, requests: executed.usage.length };
+
+  if (userSchema) {
+    await writeJsonAtomically(join(outDir, "result.json"), executed.custom);
+    await writeJsonAtomically(join(outDir, "usage.json"), usage);
+    files.push("result.json", "usage.json");
+    return {
+      document: pdfPath,
+      outDir,
+      mode: plan.mode,
+      summary: null,
+      result: executed.custom,
+      plan,
+      usage,
+      requests: engine.requests,
+      dryRun: false,
+      warnings: executed.warnings,
+      files,
+    };
+  }
+
+  const summary = SummarySchema.parse(
+    finalizeSummary({
+      document: extraction.document,
+      answer: executed.answer!,
+      partialFigures: executed.partialFigures,
+      sentFigureIds: executed.sentFigureIds,
+      engine,
+      usage: usageTotals(usage),
+      warnings: [...plan.warnings, ...executed.warnings],
+    }),
+  );
+  for (const message of summary.warnings) emit({ type: "warning", document: pdfPath, message });
+  files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir)));
+  return { document: pdfPath, outDir, mode: plan.mode, summary, plan, usage, requests: engine.requests, dryRun: false, warnings: summary.warnings, files };
+}
+
+async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string): Promise<string[]> {
+  await writeJsonAtomically(join(outDir, "summary.json"), summary);
+  await writeFileAtomically(join(outDir, "summary.md"), renderSummaryMarkdown(summary));
+  await writeFileAtomically(join(outDir, "report.html"), renderReportHtml(summary, extraction.document));
+  await writeJsonAtomically(join(outDir, "usage.json"), usage);
+  return ["summary.json", "summary.md", "report.html", "usage.json"];
+}
+
+/**
+ * --dry-run: the exact bodies each request would send (images included as data URLs, never a key)
+ * in requests/<id>.json. A reduce body needs the map answers, so its partials are placeholders.
+ */
+async function writeRequestBodies(
+  plan: Plan,
+  extraction: Extraction,
+  provider: ProviderConfig,
+  profile: ModelProfile,
+  options: SummarizeOptions,
+  task: Task,
+  userSchema: Awaited<ReturnType<typeof loadUserSchema>> | undefined,
+  outDir: string,
+): Promise<string[]> {
+  const written: string[] = [];
+  const consumed = new Set(plan.requests.flatMap((r) => r.inputs ?? []));
+  for (const req of plan.requests) {
+    const isTop = !consumed.has(req.id) && (req.kind !== "map" || plan.requests.length === 1);
+    let system = req.system;
+    let content: ContentPart[];
+    if (req.kind === "reduce") {
+      const partials = (req.inputs ?? []).map((id) => ({
+        requestId: id,
+        pages: plan.requests.find((r) => r.id === id)!.pages,
+        answer: { note: `(dry run: the answer of request ${id} goes here)` },
+      }));
+      const built = await buildReduceParts(plan, req, partials);
+      system = built.system;
+      content = built.content;
+    } else {
+      content = await materializeParts(req.parts, extraction.figures);
+    }
+    const kind = isTop ? req.kind : "map";
+    const schema =
+      isTop && userSchema
+        ? { name: userSchema.name, schema: userSchema.jsonSchema }
+        : { name: answerSchemaName(task, kind), schema: toStrictJsonSchema(answerSchemaFor(task, kind)) };
+    const body = toRequestBody(provider.name, {
+      id: req.id,
+      model: profile.model,
+      system,
+      content,
+      maxOutputTokens: plan.outputReserve,
+      schema,
+      reasoning: options.reasoning ?? "none",
+    });
+    const rel = `requests/${req.id}.json`;
+    await writeJsonAtomically(join(outDir, rel), body);
+    written.push(rel);
+  }
+  return written;
+}
+
+async function loadUserSchema(file: string): Promise<{ name: string; jsonSchema: Record<string, unknown>; validator: ReturnType<typeof userSchemaValidator> }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new InputError(`cannot read the schema file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`the schema file is not valid JSON (${(err as Error).message})`, file);
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json) || (json as { type?: unknown }).type !== "object") {
+    throw new InputError('the schema must be a JSON Schema object with "type": "object" at the top', file);
+  }
+  let validator;
+  try {
+    validator = userSchemaValidator(json as Record<string, unknown>);
+  } catch (err) {
+    throw new InputError(`the schema cannot be used (${(err as Error).message})`, file);
+  }
+  const name = (typeof (json as { title?: unknown }).title === "string" ? ((json as { title: string }).title) : basename(file, extname(file)))
+    .replace(/[^A-Za-z0-9_-]/g, "_")
+    .slice(0, 64) || "result";
+  return { name, jsonSchema: json as Record<string, unknown>, validator };
+}
+
+function firstPrices(profile: ModelProfile, provider: string): TokenPrices | null {
+  const row = pricesFor(profile, provider)[0];
+  return row ? { input: row.inputPerM, output: row.outputPerM } : null;
+}
+
+function positive(value: number | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${what} must be a positive integer, got ${value}`);
+  return value;
+}

@@ -1,0 +1,55 @@
+import type { Summary } from "../model/summary.js";
+
+/**
+ * What one document's pipeline reports while it runs (progress display, --json, batch runner).
+ * `document` is the source path as given, so events of concurrent documents can be told apart.
+ */
+export type PipelineEvent =
+  | { type: "started"; document: string; task: "summarize" | "figures"; outDir: string }
+  | { type: "extracted"; document: string; pages: number; figures: number; seconds: number }
+  | {
+      type: "planned";
+      document: string;
+      mode: "single" | "map-reduce" | "offline";
+      requests: number;
+      estimatedInputTokens: number;
+      estimatedCostUSD: number;
+      /** 1 for the first plan; higher after a re-plan (context overflow, image cap, truncation) */
+      attempt: number;
+    }
+  | { type: "replanned"; document: string; reason: string }
+  | {
+      type: "request-start";
+      document: string;
+      requestId: string;
+      kind: string;
+      pages: [number, number];
+      estimatedInputTokens: number;
+      images: number;
+    }
+  | {
+      type: "request-end";
+      document: string;
+      requestId: string;
+      kind: string;
+      inputTokens: number | null;
+      outputTokens: number;
+      costUSD: number;
+      cached: boolean;
+      latencyMs: number;
+      attempts: number;
+    }
+  | { type: "warning"; document: string; message: string }
+  | {
+      type: "done";
+      document: string;
+      outDir: string;
+      mode: Summary["engine"]["mode"];
+      requests: number;
+      usage: Summary["usage"];
+      seconds: number;
+      dryRun: boolean;
+    }
+  | { type: "failed"; document: string; error: string; exitCode: number };
+
+export type PipelineEventListener = (event: PipelineEvent) => void;

@@ -1,0 +1,76 @@
+/** The planner over real extractions: the project's fixtures and (when present) the corpus. */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { extract } from "../../src/extract/index.js";
+import { planDocument, planToJson } from "../../src/plan/index.js";
+import { resolveProfile } from "../../src/budget/profiles.js";
+import { figureBlocks } from "../../src/model/document.js";
+import { corpusFile, hasCorpus, repoRoot, testOutDir } from "../support/paths.js";
+import { runCli } from "../support/cli.js";
+import { checkPlanInvariants } from "./invariants.js";
+
+process.env.LONGDOC_PROFILES = join(testOutDir("plan-documents"), "absent.json");
+const profile = resolveProfile({});
+const options = { task: "summarize" as const, profile, provider: "mistral", outputReserve: 8192 };
+
+const fixtureDir = join(repoRoot, "fixtures");
+const fixtures = [
+  ...readdirSync(fixtureDir).filter((f) => f.endsWith(".pdf")).map((f) => join(fixtureDir, f)),
+  ...readdirSync(join(fixtureDir, "sample")).filter((f) => f.endsWith(".pdf")).map((f) => join(fixtureDir, "sample", f)),
+];
+
+describe("planning the project's fixtures", () => {
+  for (const file of fixtures) {
+    it(file.slice(repoRoot.length + 1), async () => {
+      const { document } = await extract(file, { render: false });
+      const plan = planDocument(document, options);
+      checkPlanInvariants(document, plan, profile);
+      // small documents fit, so they are never split; with a tiny window they are, still correctly
+      expect(plan.mode).toBe("single");
+      const tiny = resolveProfile({ contextWindow: 6000, maxImages: 2 });
+      const split = planDocument(document, { ...options, profile: tiny, outputReserve: 1024 });
+      checkPlanInvariants(document, split, tiny);
+    });
+  }
+});
+
+describe.skipIf(!hasCorpus)("planning the real corpus", () => {
+  it("tracemonkey.pdf is one request with all its figures", async () => {
+    const { document } = await extract(corpusFile("real/tracemonkey.pdf"), { render: false });
+    const plan = planDocument(document, options);
+    checkPlanInvariants(document, plan, profile);
+    expect(plan.mode).toBe("single");
+    expect(plan.requests).toHaveLength(1);
+    expect(plan.requests[0]!.figureIds).toEqual(figureBlocks(document).map((f) => f.id));
+    expect(figureBlocks(document).length).toBeGreaterThan(0);
+  });
+
+  it("DA-619p.pdf needs more than one request", async () => {
+    const { document } = await extract(corpusFile("real/DA-619p.pdf"), { render: false });
+    const plan = planDocument(document, options);
+    checkPlanInvariants(document, plan, profile);
+    expect(plan.mode).toBe("map-reduce");
+    expect(plan.requests.filter((r) => r.kind === "map").length).toBeGreaterThan(1);
+    expect(planDocument(document, options)).toEqual(plan);
+  });
+
+  it("longdoc plan prints the table and plan.json", async () => {
+    const file = corpusFile("real/tracemonkey.pdf");
+    const table = await runCli(["plan", file]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/r1\s+single\s+1-14/);
+    expect(table.stdout).toMatch(/mistral\s+\$0\.\d{4}/);
+    const json = await runCli(["plan", file, "--json", "--max-images", "4", "--max-output-tokens", "4000"]);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout);
+    expect(plan).toMatchObject({ model: "mistral-small-2603", window: 262_144, outputReserve: 4000, mode: "single", maxImages: 4 });
+    expect(plan.requests[0].images).toBeLessThanOrEqual(4);
+    expect(plan.requests[0].parts).toBeUndefined();
+    expect(plan).toEqual(JSON.parse(JSON.stringify(plan)));
+    void planToJson;
+    const bad = await runCli(["plan", join(repoRoot, "package.json")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,98 @@
+/** Properties every plan must have (issue 3, Done when), checked against the document it came from. */
+import { expect } from "vitest";
+import type { DocumentModel } from "../../src/model/document.js";
+import { figureBlocks } from "../../src/model/document.js";
+import type { Plan } from "../../src/model/plan.js";
+import { documentHeader, systemPrompt } from "../../src/plan/prompts.js";
+import { estimateTextTokens } from "../../src/budget/tokens.js";
+import type { ModelProfile } from "../../src/budget/profiles.js";
+import { framingTokens } from "../../src/plan/request.js";
+
+export function requestText(r: Plan["requests"][number]): string {
+  return r.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+}
+
+export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: ModelProfile): void {
+  const limit = plan.window - plan.outputReserve;
+  // 1. no request's estimate exceeds the window minus the output reserve; images within the cap
+  for (const r of plan.requests) {
+    expect(r.totalTokens, `${r.id} over the window`).toBeLessThanOrEqual(limit);
+    expect(r.images).toBeLessThanOrEqual(plan.maxImages);
+    expect(r.totalTokens).toBe(r.textTokens + r.imageTokens + framingTokens(profile, r.kind === "reduce" ? 1 : r.parts.length));
+  }
+  const content = plan.requests.filter((r) => r.kind !== "reduce");
+  expect(content.length).toBeGreaterThan(0);
+  if (plan.mode === "single") expect(content.length).toBe(1);
+  else expect(content.every((r) => r.kind === "map")).toBe(true);
+
+  // 2. every figure in exactly one content request, in reading order; every sheet cell belongs to it
+  const figureIds = figureBlocks(doc).map((f) => f.id);
+  expect(content.flatMap((r) => r.figureIds)).toEqual(figureIds);
+  for (const r of content) {
+    const shown = r.parts.flatMap((p) => (p.type === "image" ? [p.figureId] : p.type === "sheet" ? p.cells.map((c) => c.figureId) : []));
+    expect([...shown].sort()).toEqual([...r.figureIds].sort());
+    for (const id of r.figureIds) expect(requestText(r)).toContain(`Figure ${id} (page `);
+  }
+
+  // 3. every text block exactly once across content requests, in order
+  const title = doc.source.title?.trim() || doc.source.path.split(/[\\/]/).pop()!.replace(/\.pdf$/i, "");
+  const bodies = content
+    .map((r, i) => {
+      const header = documentHeader({
+        title,
+        pageCount: doc.source.pages || doc.pages.length,
+        outline: doc.outline,
+        kind: r.kind,
+        ...(r.kind === "map" ? { part: { index: i + 1, of: content.length, pages: r.pages } } : {}),
+      });
+      const text = requestText(r);
+      expect(text.startsWith(header)).toBe(true);
+      return text.slice(header.length);
+    })
+    .join("");
+  const docText = doc.pages.flatMap((pg) => pg.blocks.map((b) => (b.type === "figure" ? "" : b.text.trim()))).join("\n");
+  const once = (text: string) => docText.indexOf(text) === docText.lastIndexOf(text);
+  let from = 0;
+  for (const page of doc.pages) {
+    for (const b of page.blocks) {
+      if (b.type === "figure") continue;
+      const text = b.text.trim();
+      const at = bodies.indexOf(text, from);
+      expect(at, `block on page ${page.number} missing or out of order`).toBeGreaterThanOrEqual(0);
+      from = at + text.length;
+      // a long block that occurs once in the document occurs once in the requests
+      if (text.length > 80 && once(text)) expect(bodies.indexOf(text, from), `block repeated: ${text.slice(0, 60)}`).toBe(-1);
+    }
+  }
+
+  // 4. the estimate counts the text as sent: recounting the parts agrees within rounding
+  for (const r of content) {
+    const recount = estimateTextTokens(r.system, profile) + estimateTextTokens(requestText(r), profile);
+    expect(recount).toBeLessThanOrEqual(r.textTokens + 2);
+    expect(recount).toBeGreaterThanOrEqual(Math.floor(r.textTokens * 0.97) - 2);
+  }
+
+  // 5. fewest maps: at most one over the lower bound ceil(content / usable window)
+  if (plan.mode === "map-reduce") {
+    const maps = content;
+    const header = documentHeader({
+      title: doc.source.title ?? "",
+      pageCount: doc.source.pages || doc.pages.length,
+      outline: doc.outline,
+      kind: "map",
+      part: { index: 99999, of: 99999, pages: [99999, 99999] },
+    });
+    const overhead =
+      estimateTextTokens(systemPrompt({ task: plan.task, kind: "map" }), profile) +
+      estimateTextTokens(header, profile) +
+      framingTokens(profile, 1);
+    const total = maps.reduce((s, m) => s + m.totalTokens - overhead, 0);
+    const lowerBound = Math.ceil(total / (limit - overhead));
+    expect(maps.length).toBeLessThanOrEqual(lowerBound + 1);
+    // and the reduces combine every map exactly once, ending in one final reduce
+    const reduces = plan.requests.filter((r) => r.kind === "reduce");
+    const inputs = reduces.flatMap((r) => r.inputs ?? []);
+    expect([...inputs].sort()).toEqual([...maps.map((m) => m.id), ...reduces.slice(0, -1).map((r) => r.id)].sort());
+    expect(reduces[reduces.length - 1]!.id).toBe("reduce");
+  }
+}
