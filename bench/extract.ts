@@ -2,6 +2,7 @@
  * npm run bench:extract — extraction speed and memory on every PDF in ../shared/corpus/real,
  * side by side with poppler (pdftotext + pdfimages -list) on the same file.
  * Each document runs in its own child process so its peak RSS is its own (worker threads included).
+ * Arguments filter by file name: `npm run bench:extract -- DA-619p failure` runs those two only.
  * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -91,7 +92,12 @@ function popplerRss(file: string): number | undefined {
 }
 
 async function main(): Promise<void> {
-  const files = readdirSync(corpus).filter((f) => f.toLowerCase().endsWith(".pdf")).sort();
+  // optional arguments: only the corpus files whose names contain one of them
+  const only = process.argv.slice(2).map((a) => a.toLowerCase());
+  const files = readdirSync(corpus)
+    .filter((f) => f.toLowerCase().endsWith(".pdf"))
+    .filter((f) => only.length === 0 || only.some((o) => f.toLowerCase().includes(o)))
+    .sort();
   const poppler = hasTool("pdftotext") && hasTool("pdfimages");
   if (!poppler) {
     console.log("poppler not found: install it for the reference columns (Debian/Ubuntu: apt-get install -y poppler-utils)");
