@@ -50,7 +50,11 @@ async function runOne(file: string): Promise<void> {
 function childRun(file: string): Promise<OneResult & { wallMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", file], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", file], {
+      stdio: ["ignore", "pipe", "inherit"],
+      // what bin/longdoc.js sets before a run (see there): two malloc arenas keep native memory compact
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" },
+    });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.on("error", reject);

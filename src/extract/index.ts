@@ -39,6 +39,8 @@ export interface ExtractOptions {
 const OPEN_LIMIT_MS = 60_000;
 /** below this many pages a second worker's start-up and memory (a second parsed copy) do not pay */
 const PAGES_PER_EXTRA_WORKER = 40;
+/** files at least this large start their second worker before the page count is known */
+const EARLY_SECOND_WORKER_BYTES = 1_500_000;
 
 export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promise<Extraction> {
   const { sha256, bytes } = await hashFile(pdfPath);
@@ -70,8 +72,18 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms\n`);
   try {
     arm(opts.timeoutMs ?? OPEN_LIMIT_MS);
+    const wanted = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), 2));
     const first = new PdfWorker();
     workers.push(first);
+    // a large file is likely long: its second worker starts and opens alongside the first (start-up
+    // is ~0.5 s from source) and is stopped if the page count does not call for it
+    let early: Promise<WorkerReply> | undefined;
+    if (wanted > 1 && bytes >= EARLY_SECOND_WORKER_BYTES) {
+      const second = new PdfWorker();
+      workers.push(second);
+      early = ask(second, { op: "open", file: pdfPath, password: opts.password, withMeta: false });
+      early.catch(() => undefined);
+    }
     const opened = await ask(first, { op: "open", file: pdfPath, password: opts.password, withMeta: true });
     const meta = (opened as Extract<WorkerReply, { op: "opened" }>).meta;
     debug("opened");
@@ -79,15 +91,14 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     if (pageNumbers.length === 0) throw new InputError(`${pdfPath}: the PDF has no pages`, pdfPath);
     arm(opts.timeoutMs ?? OPEN_LIMIT_MS + 500 * pageNumbers.length);
 
-    const wanted = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), 2));
     const count = pageNumbers.length >= PAGES_PER_EXTRA_WORKER ? wanted : 1;
-    for (let i = 1; i < count; i++) workers.push(new PdfWorker());
-    await Promise.all(workers.slice(1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
+    if (count === 1) for (const w of workers.splice(1)) await w.terminate();
+    if (early && count > 1) await early;
+    for (let i = workers.length; i < count; i++) workers.push(new PdfWorker());
+    await Promise.all(workers.slice(early ? 2 : 1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
 
     // contiguous shares: each worker keeps the fonts of its part of the document
     const shares = splitEvenly(pageNumbers, workers.length);
-    const owner = new Map<number, PdfWorker>();
-    shares.forEach((share, i) => share.forEach((n) => owner.set(n, workers[i])));
     const analyzed = await Promise.all(
       shares.map(async (share, i) => ((await ask(workers[i], { op: "analyze", pages: share })) as Extract<WorkerReply, { op: "analyzed" }>).pages),
     );
@@ -106,8 +117,10 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     } else {
       // one worker renders everything: two parsed copies plus canvases would break the memory goal
       for (const w of workers.splice(1)) await w.terminate();
-      for (const n of owner.keys()) owner.set(n, first);
-      const rendered = await renderAll(pending, owner, maxSide, ask);
+      const rendered = await renderAll(pending, maxSide, async (items) => {
+        const reply = (await ask(first, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
+        return reply.items;
+      });
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {
@@ -183,24 +196,12 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
 
 async function renderAll(
   pending: Array<[PendingFigure, Page]>,
-  owner: Map<number, PdfWorker>,
   maxSide: number,
-  ask: (w: PdfWorker, req: { op: "render"; items: RenderItem[]; maxSide: number }) => Promise<WorkerReply>,
+  renderBatch: (items: RenderItem[]) => Promise<RenderedItem[]>,
 ): Promise<Map<string, RenderedItem>> {
-  const perWorker = new Map<PdfWorker, RenderItem[]>();
-  for (const [block, page] of pending) {
-    const w = owner.get(page.number)!;
-    const list = perWorker.get(w) ?? [];
-    list.push({ key: block.id, page: page.number, region: block.region });
-    perWorker.set(w, list);
-  }
+  const items: RenderItem[] = pending.map(([block, page]) => ({ key: block.id, page: page.number, region: block.region }));
   const out = new Map<string, RenderedItem>();
-  await Promise.all(
-    [...perWorker].map(async ([w, items]) => {
-      const reply = (await ask(w, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
-      for (const r of reply.items) out.set(r.key, r);
-    }),
-  );
+  for (const r of await renderBatch(items)) out.set(r.key, r);
   return out;
 }
 

@@ -2,7 +2,7 @@
  * readPageLayout: one page's text as lines with boxes in reader coordinates (top-left origin,
  * rotation applied), font size and weight. Lines are not yet in reading order.
  */
-import { Util, type PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { Util, type PDFPageProxy } from "./pdfjs.js";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
 import { cleanText, isUsableText } from "./text-layer.js";

@@ -1,7 +1,7 @@
 /** Opens a PDF with pdf.js in Node and maps its load failures to our one-line errors. */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { getDocument, VerbosityLevel, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { ensurePdfjsWorker, getDocument, VerbosityLevel, type PDFDocumentProxy } from "./pdfjs.js";
 import { loadError } from "./load-error.js";
 
 export { loadError, oneLine } from "./load-error.js";
@@ -16,13 +16,6 @@ export interface OpenedPdf {
   doc: PDFDocumentProxy;
   /** true when the file has an /Encrypt dictionary (opened with a password or an empty one) */
   encrypted: boolean;
-}
-
-/** pdf.js's own worker code, run in this thread: set once so pdf.js does not import it per document */
-async function ensurePdfjsWorker(): Promise<void> {
-  const g = globalThis as { pdfjsWorker?: unknown };
-  const specifier = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // untyped module
-  g.pdfjsWorker ??= await import(specifier);
 }
 
 export async function openPdf(file: string, data: Uint8Array, password?: string): Promise<OpenedPdf> {

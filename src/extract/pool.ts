@@ -22,9 +22,12 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   const pdfjsRoot = dirname(require.resolve("pdfjs-dist/package.json"));
   const pdfjs = pathToFileURL(join(pdfjsRoot, "legacy/build/pdf.mjs")).href;
   const pdfjsWorker = pathToFileURL(join(pdfjsRoot, "legacy/build/pdf.worker.mjs")).href;
+  // pdf.js replaces hot built-ins with polyfills on load: keep the natives (see native-builtins.ts)
   const boot = [
+    `const natives = [[Array.prototype, "push"], [JSON, "parse"], [JSON, "stringify"]].map(([o, k]) => [o, k, Object.getOwnPropertyDescriptor(o, k)]);`,
     `await import(${JSON.stringify(pdfjs)});`,
     `globalThis.pdfjsWorker = await import(${JSON.stringify(pdfjsWorker)});`,
+    `for (const [o, k, d] of natives) Object.defineProperty(o, k, d);`,
     `const { register } = await import(${JSON.stringify(api)});`,
     `register();`,
     `await import(${JSON.stringify(ts)});`,

@@ -12,6 +12,9 @@ import { readPageLayout } from "./layout.js";
 import { openPdf, oneLine } from "./open.js";
 import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
+import { installSyncDecompression } from "./sync-inflate.js";
+
+installSyncDecompression();
 
 // libvips keeps an operation cache and a thread per core by default; one figure at a time needs neither
 sharp.cache(false);

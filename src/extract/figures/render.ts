@@ -78,6 +78,9 @@ export async function renderFigure(
     viewport,
   }).promise;
   const pixels = ctx.getImageData(0, 0, width, height).data;
+  // the canvas's native surface is invisible to the JS heap, so GC would not hurry to free it
+  canvas.width = 0;
+  canvas.height = 0;
   const stats = colourStats(pixels, 2048);
   const id = `page ${page.pageNumber} figure at [${region.bbox.map((v) => Math.round(v)).join(", ")}]`;
   if (stats.uniform) warnings.push(`${id} rendered as a blank image`);
