@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { resolve, join } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
@@ -70,6 +71,8 @@ export async function runBatch(
   const guard = new CostGuard(options.maxCostUSD);
   const index = new BatchIndexFile(out, pdfs);
   const batchSignal = options.signal ?? new AbortController().signal;
+  // each open document listens to it: more than Node's default of 10 is expected, not a leak
+  setMaxListeners(Math.max(getMaxListeners(batchSignal), concurrency + 2 * requests + 10), batchSignal);
   const warnings: string[] = [];
   // a refused key or exhausted quota fails every later document the same way: stop starting them
   let refused: ProviderRefusedError | undefined;
@@ -161,6 +164,7 @@ export async function runBatch(
     batchSignal.addEventListener("abort", onBatchAbort, { once: true });
     let overBudget = false;
     let budgetNote = "";
+    let plannedCost = 0;
     let planned = false;
 
     const onEvent = (e: DocumentEvent) => {
@@ -172,13 +176,10 @@ export async function runBatch(
           break;
         case "planned":
           planned = true;
+          plannedCost = e.plannedCostUSD;
           releaseCpu(); // from here on the document mostly waits on the model
           emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: e.plannedCostUSD });
-          if (!guard.admit(pdf, e.plannedCostUSD)) {
-            overBudget = true;
-            budgetNote = `planned $${e.plannedCostUSD.toFixed(4)} would pass --max-cost $${options.maxCostUSD} (spent $${guard.spentUSD.toFixed(4)}, in flight $${guard.outstandingUSD.toFixed(4)})`;
-            controller.abort(new OverBudget(budgetNote));
-          }
+          if (guard.neverFits(plannedCost)) markOverBudget();
           break;
         case "request-start":
           emit({ type: "request-start", document: pdf, id: e.id });
@@ -194,17 +195,37 @@ export async function runBatch(
       }
     };
 
-    // Every request of this document passes here first: nothing is sent after an interrupt or
-    // for a document the budget did not admit, whatever the pipeline does with its signal.
+    const markOverBudget = (): void => {
+      overBudget = true;
+      budgetNote ||= planned
+        ? `planned $${plannedCost.toFixed(4)} would pass --max-cost $${options.maxCostUSD} (spent $${guard.spentUSD.toFixed(4)})`
+        : "no planned cost known before the first request";
+      controller.abort(new OverBudget(budgetNote));
+    };
+    const refuseBudget = (): never => {
+      markOverBudget();
+      throw controller.signal.reason;
+    };
+    // Before the first request: the budget admits the document's planned cost, waiting while
+    // documents in flight may still free their reservations; skipped once it can never fit.
+    let admission: Promise<void> | undefined;
+    const admit = async (): Promise<void> => {
+      if (options.maxCostUSD === undefined) return;
+      if (!planned) refuseBudget();
+      while (!guard.admit(pdf, plannedCost)) {
+        if (guard.neverFits(plannedCost)) refuseBudget();
+        await guard.changed();
+        if (controller.signal.aborted) throw controller.signal.reason;
+      }
+    };
+    const beforeRequest = () => (admission ??= admit());
+
+    // Every request of this document passes here inside its slot: nothing is sent after an
+    // interrupt or for a document the budget did not admit, whatever the pipeline does with its signal.
     const gate = () => {
       if (controller.signal.aborted) throw controller.signal.reason ?? new Error("aborted");
       if (draining || batchSignal.aborted) throw new Error("interrupted before this request was sent");
-      if (options.maxCostUSD !== undefined && !guard.isAdmitted(pdf)) {
-        overBudget = true;
-        budgetNote ||= planned ? "over budget" : "no planned cost known before the first request";
-        controller.abort(new OverBudget(budgetNote));
-        throw controller.signal.reason;
-      }
+      if (options.maxCostUSD !== undefined && !guard.isAdmitted(pdf)) refuseBudget();
     };
 
     const abandoned = new Promise<"abandoned">((resolveAbandon) => {
@@ -212,7 +233,7 @@ export async function runBatch(
       controller.signal.addEventListener("abort", () => resolveAbandon("abandoned"), { once: true });
     });
     const work = runDocument(pdf, outDir, {
-      requestLimit: gatedLimit(requestLimit, gate, inFlight),
+      requestLimit: gatedLimit(requestLimit, beforeRequest, gate, inFlight),
       signal: controller.signal,
       onEvent,
     });
@@ -295,9 +316,15 @@ function applyOutcome(entry: IndexEntry, outcome: DocumentOutcome): void {
  * The shared request limit, with a check run inside the slot just before each request starts;
  * requests running are kept in `inFlight`.
  */
-function gatedLimit(shared: LimitFunction, gate: () => void, inFlight: Set<Promise<unknown>>): LimitFunction {
-  const limited = <A extends unknown[], R>(fn: (...args: A) => PromiseLike<R> | R, ...args: A): Promise<R> =>
-    shared(async () => {
+function gatedLimit(
+  shared: LimitFunction,
+  before: () => Promise<void>,
+  gate: () => void,
+  inFlight: Set<Promise<unknown>>,
+): LimitFunction {
+  const limited = async <A extends unknown[], R>(fn: (...args: A) => PromiseLike<R> | R, ...args: A): Promise<R> => {
+    await before(); // outside the slot: a document waiting for budget must not hold one
+    return shared(async () => {
       gate();
       const running = Promise.resolve(fn(...args));
       inFlight.add(running);
@@ -307,6 +334,7 @@ function gatedLimit(shared: LimitFunction, gate: () => void, inFlight: Set<Promi
         inFlight.delete(running);
       }
     });
+  };
   return Object.defineProperties(limited, {
     activeCount: { get: () => shared.activeCount },
     pendingCount: { get: () => shared.pendingCount },

@@ -56,6 +56,21 @@ describe("CostGuard", () => {
     expect(guard.admit("d", 0.25)).toBe(false);
   });
 
+  it("tells a plan that can never fit from one that must wait, and wakes waiters on a change", async () => {
+    const guard = new CostGuard(1.0);
+    expect(guard.admit("a", 0.6)).toBe(true);
+    expect(guard.admit("b", 0.6)).toBe(false);
+    expect(guard.neverFits(0.6)).toBe(false); // it fits once a has settled
+    let woke = false;
+    const waiting = guard.changed().then(() => (woke = true));
+    guard.record("a", 0.5);
+    await waiting;
+    expect(woke).toBe(true);
+    guard.release("a");
+    expect(guard.neverFits(0.6)).toBe(true); // 0.5 spent + 0.6 > 1.0
+    expect(guard.admit("b", 0.5)).toBe(true);
+  });
+
   it("admits everything without a limit", () => {
     const guard = new CostGuard(undefined);
     expect(guard.admit("a", 1e9)).toBe(true);
