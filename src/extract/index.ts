@@ -100,7 +100,11 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     // contiguous shares: each worker keeps the fonts of its part of the document
     const shares = splitEvenly(pageNumbers, workers.length);
     const analyzed = await Promise.all(
-      shares.map(async (share, i) => ((await ask(workers[i], { op: "analyze", pages: share })) as Extract<WorkerReply, { op: "analyzed" }>).pages),
+      shares.map(async (share, i) => {
+        const reply = (await ask(workers[i], { op: "analyze", pages: share })) as Extract<WorkerReply, { op: "analyzed" }>;
+        debug(`worker ${i + 1} analyzed ${share.length} pages`);
+        return reply.pages;
+      }),
     );
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);

@@ -6,6 +6,7 @@ import { Util, type PDFPageProxy } from "./pdfjs.js";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
 import { cleanText, isUsableText } from "./text-layer.js";
+import { textItemsFromOperatorList, type GlyphFont } from "./glyph-text.js";
 
 interface Run {
   text: string;
@@ -24,27 +25,37 @@ const BOLD_NAME = /bold|black|heavy|semibold|demi|medi(?!um)|[-,]b(?:d|old)?$|\+
 
 export async function readPageLayout(page: PDFPageProxy, number = page.pageNumber): Promise<PageLayout> {
   const viewport = page.getViewport({ scale: 1 });
-  // the operator list loads the page's fonts (their real names tell bold apart); pdf.js caches it,
-  // so figure detection and rendering reuse it
-  let fontsLoaded = true;
+  // the operator list loads the page's fonts (their real names tell bold apart) and carries every
+  // glyph, so the text comes from it; pdf.js caches it, so figure detection and rendering reuse it
+  let opList: Awaited<ReturnType<PDFPageProxy["getOperatorList"]>> | undefined;
   try {
-    await page.getOperatorList();
+    opList = await page.getOperatorList();
   } catch {
-    fontsLoaded = false;
+    opList = undefined;
   }
-  const content = await page.getTextContent();
+  const loadedFont = (id: string): (GlyphFont & { fallbackName?: string }) | undefined => {
+    try {
+      return page.commonObjs.has(id) ? (page.commonObjs.get(id) as GlyphFont & { fallbackName?: string }) : undefined;
+    } catch {
+      return undefined; // font failed to load
+    }
+  };
+  let items = opList && textItemsFromOperatorList(opList, loadedFont, page.view);
+  let styles: Record<string, { fontFamily?: string }> = {};
+  if (!items) {
+    // what the glyph reader does not handle (vertical or right-to-left text, Type3 fonts): pdf.js's own pass
+    const content = await page.getTextContent();
+    items = content.items.filter((it): it is TextItem => "str" in it);
+    styles = content.styles;
+  }
   const fontInfo = new Map<string, { name: string; bold: boolean }>();
   const fontOf = (id: string) => {
     let info = fontInfo.get(id);
     if (!info) {
       let name = id;
-      if (fontsLoaded) {
-        try {
-          const font = page.commonObjs.has(id) ? (page.commonObjs.get(id) as { name?: string }) : undefined;
-          name = font?.name ?? content.styles[id]?.fontFamily ?? id;
-        } catch {
-          /* font failed to load: keep the id */
-        }
+      if (opList) {
+        const font = loadedFont(id);
+        name = font?.name ?? font?.fallbackName ?? styles[id]?.fontFamily ?? id;
       }
       info = { name, bold: BOLD_NAME.test(name.replace(/^[A-Z]{6}\+/, "")) };
       fontInfo.set(id, info);
@@ -54,9 +65,7 @@ export async function readPageLayout(page: PDFPageProxy, number = page.pageNumbe
 
   const runs: Run[] = [];
   const texts: string[] = [];
-  for (const item of content.items) {
-    if (!("str" in item)) continue;
-    const it = item as TextItem;
+  for (const it of items) {
     if (it.str === "") continue;
     texts.push(it.str);
     const text = cleanText(it.str);
@@ -161,7 +170,9 @@ function toLine(runs: Run[]): TextLine {
   let text = "";
   let prevRight = -Infinity;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  const sizes: number[] = [];
+  // glyph sizes with their counts: the median glyph size without a list entry per glyph
+  const sizes: [size: number, count: number][] = [];
+  let glyphs = 0;
   let boldChars = 0, chars = 0;
   const fontCount = new Map<string, number>();
   for (const r of runs) {
@@ -176,15 +187,24 @@ function toLine(runs: Run[]): TextLine {
     const n = r.text.replace(/\s/g, "").length;
     chars += n;
     if (r.bold) boldChars += n;
-    for (let i = 0; i < Math.max(1, n); i++) sizes.push(r.size);
+    sizes.push([r.size, Math.max(1, n)]);
+    glyphs += Math.max(1, n);
     fontCount.set(r.fontName, (fontCount.get(r.fontName) ?? 0) + n);
   }
-  sizes.sort((a, b) => a - b);
+  sizes.sort((a, b) => a[0] - b[0]);
+  let median = sizes[0]?.[0] ?? NaN;
+  for (let i = 0, seen = 0, middle = Math.floor(glyphs / 2); i < sizes.length; i++) {
+    seen += sizes[i][1];
+    if (seen > middle) {
+      median = sizes[i][0];
+      break;
+    }
+  }
   const fontName = [...fontCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
   return {
     text: text.replace(/\s+/g, " ").trim(),
     bbox: [x0, y0, x1, y1],
-    fontSize: Math.round(sizes[Math.floor(sizes.length / 2)] * 100) / 100,
+    fontSize: Math.round(median * 100) / 100,
     bold: chars > 0 && boldChars / chars > 0.6,
     fontName,
   };

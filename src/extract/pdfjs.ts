@@ -7,7 +7,7 @@ import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 
 restoreNativeBuiltins();
 
-export const { getDocument, OPS, Util, VerbosityLevel } = pdfjs;
+export const { getDocument, normalizeUnicode, OPS, Util, VerbosityLevel } = pdfjs;
 export type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 /** pdf.js's own worker code, run in this thread: set once so pdf.js does not import it per document */

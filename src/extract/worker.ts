@@ -4,10 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { parentPort } from "node:worker_threads";
-import sharp from "sharp";
 import type { PageFigureCandidates } from "./figures/index.js";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
-import { analyzePageFigures, renderFigure } from "./figures/index.js";
+import { analyzePageFigures } from "./figures/analyze.js";
 import { readPageLayout } from "./layout.js";
 import { openPdf, oneLine } from "./open.js";
 import { readOutline } from "./outline.js";
@@ -16,9 +15,17 @@ import { installSyncDecompression } from "./sync-inflate.js";
 
 installSyncDecompression();
 
-// libvips keeps an operation cache and a thread per core by default; one figure at a time needs neither
-sharp.cache(false);
-sharp.concurrency(1);
+/** the renderer and sharp load on the first render request: text-only documents never need them */
+let renderer: Promise<typeof import("./figures/render.js")> | undefined;
+function loadRenderer() {
+  return (renderer ??= (async () => {
+    const { default: sharp } = await import("sharp");
+    // libvips keeps an operation cache and a thread per core by default; one figure at a time needs neither
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return import("./figures/render.js");
+  })());
+}
 
 let doc: PDFDocumentProxy | undefined;
 
@@ -65,6 +72,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     case "render": {
       // drop what the analysis pass cached (fonts, page data) before the memory-heavy rasterizing
       await doc!.cleanup().catch(() => undefined);
+      const { renderFigure } = await loadRenderer();
       const items: RenderedItem[] = [];
       const transfer: ArrayBuffer[] = [];
       for (const item of req.items) {
