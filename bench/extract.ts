@@ -1,15 +1,16 @@
 /**
  * npm run bench:extract — extraction speed and memory on every PDF in ../shared/corpus/real,
  * side by side with poppler (pdftotext + pdfimages -list) on the same file.
- * Each document runs in its own child process so its peak RSS is its own (worker threads included).
+ * Each document runs in its own plain `node` child process on the compiled code in dist/ (what users
+ * run; the script builds first) so its peak RSS is its own (worker threads included).
  * Arguments filter by file name: `npm run bench:extract -- DA-619p failure` runs those two only.
  * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = resolve(process.env.LONGDOC_CORPUS ?? join(here, "../../shared/corpus"), "real");
@@ -23,34 +24,54 @@ interface OneResult {
   error?: string;
 }
 
-async function runOne(file: string): Promise<void> {
-  const { extract, writeExtraction } = await import("../src/extract/index.js");
-  const out = mkdtempSync(join(tmpdir(), "longdoc-bench-"));
-  const started = performance.now();
-  let result: OneResult;
-  try {
-    const extraction = await extract(file);
-    await writeExtraction(extraction, out);
-    const blocks = extraction.document.pages.flatMap((p) => p.blocks);
-    result = {
-      pages: extraction.document.pages.length,
-      figures: blocks.filter((b) => b.type === "figure").length,
-      paragraphs: blocks.filter((b) => b.type === "paragraph").length,
-      ms: performance.now() - started,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
-    };
-  } catch (err) {
-    result = { pages: 0, figures: 0, paragraphs: 0, ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, error: String((err as Error).message) };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+/**
+ * One document in a plain `node` child (no TypeScript loader): the compiled extract() from dist/, as
+ * users run it (npm run bench:extract builds first). Prints one JSON line of OneResult.
+ */
+const childProgram = `
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+const file = process.argv[2];
+const { extract, writeExtraction } = await import(${JSON.stringify(pathToFileURL(join(here, "../dist/extract/index.js")).href)});
+const out = mkdtempSync(join(tmpdir(), "longdoc-bench-"));
+const started = performance.now();
+let result;
+try {
+  const extraction = await extract(file);
+  await writeExtraction(extraction, out);
+  const blocks = extraction.document.pages.flatMap((p) => p.blocks);
+  result = {
+    pages: extraction.document.pages.length,
+    figures: blocks.filter((b) => b.type === "figure").length,
+    paragraphs: blocks.filter((b) => b.type === "paragraph").length,
+    ms: performance.now() - started,
+  };
+} catch (err) {
+  result = { pages: 0, figures: 0, paragraphs: 0, ms: performance.now() - started, error: String(err?.message ?? err) };
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+result.maxRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(JSON.stringify(result) + "\\n");
+`;
+
+/** the child program as a file: `node -e` flags would be inherited by the worker threads (and refused) */
+let script: string | undefined;
+function childScript(): string {
+  if (!script) {
+    const dir = mkdtempSync(join(tmpdir(), "longdoc-bench-extract-"));
+    script = join(dir, "one.mjs");
+    writeFileSync(script, childProgram);
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   }
-  process.stdout.write(JSON.stringify(result) + "\n");
+  return script;
 }
 
 function childRun(file: string): Promise<OneResult & { wallMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", file], {
+    const child = spawn(process.execPath, [childScript(), file], {
       stdio: ["ignore", "pipe", "inherit"],
       // what bin/longdoc.js sets before a run (see there): two malloc arenas keep native memory compact
       env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" },
@@ -129,9 +150,8 @@ async function main(): Promise<void> {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
-  console.log("\nlongdoc s = extract() + writing document.json/md/figures, in a fresh process (excludes Node start-up);");
+  console.log("\nlongdoc s = extract() + writing document.json/md/figures, in a fresh plain node process on the compiled dist/ (excludes Node start-up);");
   console.log("goals: DA-619p.pdf ≤ 3× pdftotext; peak RSS < 400 MB on every file");
 }
 
-if (process.argv[2] === "--one") await runOne(process.argv[3]);
-else await main();
+await main();

@@ -1,6 +1,7 @@
 /**
  * extract(): from a PDF file to the document model plus figure images (issue 2).
- * The pdf.js work runs in worker threads (time limit, both cores); cross-page passes run here.
+ * The pdf.js work runs in worker threads (time limit, both cores) borrowed from a pool that outlives
+ * one document; cross-page passes run here.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -16,7 +17,7 @@ import { bodyFontSize, headingScale } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { parsePageRange } from "./pages-range.js";
-import { PdfWorker } from "./pool.js";
+import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
 
@@ -41,12 +42,18 @@ const OPEN_LIMIT_MS = 60_000;
 const PAGES_PER_EXTRA_WORKER = 40;
 /** files at least this large start their second worker before the page count is known */
 const EARLY_SECOND_WORKER_BYTES = 1_500_000;
+/** a worker that does not confirm closing its document within this is stopped, not pooled */
+const CLOSE_LIMIT_MS = 5_000;
 
 export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promise<Extraction> {
   const { sha256, bytes } = await hashFile(pdfPath);
   if (bytes === 0) throw new InputError(`${pdfPath}: empty file, not a PDF`, pdfPath);
   const maxSide = opts.imageMaxSide ?? 1540;
   const workers: PdfWorker[] = [];
+  // a worker timed out or crashed: every worker of this document is stopped, none goes back to the pool
+  let broken = false;
+  // the second worker's open, when it starts alongside the first
+  let early: Promise<WorkerReply> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let timedOut: (err: Error) => void = () => undefined;
   const timeout = new Promise<never>((_, reject) => (timedOut = reject));
@@ -61,6 +68,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     try {
       reply = await within(w.call(req));
     } catch (err) {
+      broken = true;
       if (err instanceof InputError) throw err;
       throw new InputError(`${pdfPath}: ${(err as Error).message}`, pdfPath);
     }
@@ -73,13 +81,12 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   try {
     arm(opts.timeoutMs ?? OPEN_LIMIT_MS);
     const wanted = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), 2));
-    const first = new PdfWorker();
+    const first = acquireWorker();
     workers.push(first);
     // a large file is likely long: its second worker starts and opens alongside the first (start-up
     // is ~0.5 s from source) and is stopped if the page count does not call for it
-    let early: Promise<WorkerReply> | undefined;
     if (wanted > 1 && bytes >= EARLY_SECOND_WORKER_BYTES) {
-      const second = new PdfWorker();
+      const second = acquireWorker();
       workers.push(second);
       early = ask(second, { op: "open", file: pdfPath, password: opts.password, withMeta: false });
       early.catch(() => undefined);
@@ -92,9 +99,9 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     arm(opts.timeoutMs ?? OPEN_LIMIT_MS + 500 * pageNumbers.length);
 
     const count = pageNumbers.length >= PAGES_PER_EXTRA_WORKER ? wanted : 1;
-    if (count === 1) for (const w of workers.splice(1)) await w.terminate();
+    if (count === 1) for (const w of workers.splice(1)) void handBack(w, early);
     if (early && count > 1) await early;
-    for (let i = workers.length; i < count; i++) workers.push(new PdfWorker());
+    for (let i = workers.length; i < count; i++) workers.push(acquireWorker());
     await Promise.all(workers.slice(early ? 2 : 1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
 
     // contiguous shares: each worker keeps the fonts of its part of the document
@@ -118,9 +125,9 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
         const size = figurePixelSize(block.region, { maxSide });
         setFigureFile(block, extensionFor(block.kind), size.width, size.height);
       }
-    } else {
+    } else if (pending.length > 0) {
       // one worker renders everything: two parsed copies plus canvases would break the memory goal
-      for (const w of workers.splice(1)) await w.terminate();
+      await Promise.all(workers.splice(1).map((w) => handBack(w)));
       const rendered = await renderAll(pending, maxSide, async (items) => {
         const reply = (await ask(first, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
         return reply.items;
@@ -140,12 +147,33 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     debug("assembled and rendered");
     // the region was only needed for rendering; the model keeps the contract's fields
     for (const [block] of pending) delete (block as Partial<PendingFigure>).region;
-    await Promise.all(workers.map((w) => within(w.call({ op: "close" })).catch(() => undefined)));
     return { document, figures };
   } finally {
     clearTimeout(timer);
-    await Promise.all(workers.map((w) => w.terminate()));
+    if (broken) await Promise.all(workers.map((w) => w.terminate()));
+    // closing a document (and collecting its garbage) goes on in the worker while the caller
+    // writes the results; a worker that does not confirm is stopped there
+    else for (const w of workers) void handBack(w, w === workers[1] ? early : undefined);
   }
+}
+
+/**
+ * Closes the worker's document (after the request in flight, if any) and gives the worker back to
+ * the pool; one that does not answer in time is stopped instead.
+ */
+async function handBack(w: PdfWorker, inFlight?: Promise<unknown>): Promise<void> {
+  await inFlight?.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("no answer")), CLOSE_LIMIT_MS)));
+  let closed = false;
+  try {
+    closed = (await Promise.race([w.call({ op: "close" }), late])).op === "closed";
+  } catch {
+    /* hung or dead: stopped below */
+  } finally {
+    clearTimeout(timer);
+  }
+  await releaseWorker(w, closed);
 }
 
 /** Cross-page passes (running heads, figure selection, heading scale) and the page blocks. */

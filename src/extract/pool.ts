@@ -1,9 +1,12 @@
 /**
- * A pdf.js worker thread with a request/reply API. From source (tsx, vitest) it loads worker.ts with
- * the tsx loader; compiled, worker.js beside this file.
+ * pdf.js worker threads with a request/reply API, and a small pool that keeps idle ones alive across
+ * documents in one process: starting a worker (pdf.js load) costs far more than a small document.
+ * From source (tsx, vitest) a worker loads worker.ts with the tsx loader; compiled, worker.js beside
+ * this file.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -39,14 +42,19 @@ export class PdfWorker {
   private readonly worker: Worker;
   private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
   private dead?: Error;
+  /** documents this worker has opened */
+  opens = 0;
+  /** the worker's JS heap after its last close (MB), as it reported */
+  heapAfterCloseMb = 0;
 
   constructor() {
     const { url, execArgv } = workerEntry();
     // pdf.js and canvas allocate outside the JS heap; the heap limit keeps a runaway page bounded
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 1024 }, stdout: false, stderr: true });
-    // pdf.js warnings on stderr are noise for users; drain them
-    this.worker.stderr?.resume();
+    // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
+    // process alive even after unref())
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
     this.worker.on("message", (msg: WorkerReply) => {
+      if (msg.op === "closed" && msg.heapUsedMb !== undefined) this.heapAfterCloseMb = msg.heapUsedMb;
       const p = this.pending;
       this.pending = undefined;
       p?.resolve(msg);
@@ -61,17 +69,90 @@ export class PdfWorker {
     this.worker.on("exit", (code) => fail(new Error(`the PDF worker exited (code ${code})`)));
   }
 
+  get alive(): boolean {
+    return !this.dead;
+  }
+
   call(req: WorkerRequest): Promise<WorkerReply> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new Error("PdfWorker: one request at a time"));
+    if (req.op === "open") this.opens++;
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage(req);
     });
   }
 
+  /** an idle worker must not keep the process alive; a busy one must */
+  hold(busy: boolean): void {
+    if (busy) this.worker.ref();
+    else this.worker.unref();
+  }
+
   async terminate(): Promise<void> {
     this.dead ??= new Error("the PDF worker was stopped");
     await this.worker.terminate().catch(() => undefined);
   }
+}
+
+/** Idle workers kept per process: enough for two documents of two workers each (batch --concurrency 2). */
+const MAX_IDLE = Math.max(2, Math.min(4, 2 * availableParallelism()));
+/** an idle worker this long is stopped (its memory returned) */
+const IDLE_MS = 10_000;
+/** pdf.js keeps some per-process state (font and image caches, fragmentation): start afresh now and then */
+const MAX_DOCUMENTS_PER_WORKER = 25;
+/** a worker whose heap stays this large after closing its document is retired rather than kept idle */
+const MAX_IDLE_HEAP_MB = 96;
+/**
+ * above this process RSS an idle worker is not kept: its memory is better given back. A safety valve
+ * only: a batch's open documents alone take 600+ MB at --requests 16, and retiring workers there
+ * would bring back the start-up cost the pool exists to save
+ */
+const MAX_RSS_FOR_IDLE_MB = 1024;
+
+const idle: PdfWorker[] = [];
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** A started worker: an idle one from the pool if there is one, else a new one. */
+export function acquireWorker(): PdfWorker {
+  let w: PdfWorker | undefined;
+  while ((w = idle.pop())) {
+    if (!w.alive) continue;
+    w.hold(true);
+    if (idle.length === 0) clearTimeout(idleTimer);
+    return w;
+  }
+  w = new PdfWorker();
+  w.hold(true);
+  return w;
+}
+
+/**
+ * Gives a worker back after its document was closed. Only a worker that answered its close is
+ * healthy; a hung, crashed or worn one (documents, heap, process RSS) is stopped instead.
+ */
+export async function releaseWorker(w: PdfWorker, healthy: boolean): Promise<void> {
+  const worn =
+    w.opens >= MAX_DOCUMENTS_PER_WORKER ||
+    w.heapAfterCloseMb > MAX_IDLE_HEAP_MB ||
+    process.memoryUsage().rss / 2 ** 20 > MAX_RSS_FOR_IDLE_MB;
+  if (process.env.LONGDOC_DEBUG) {
+    const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+    process.stderr.write(`[pool] release: healthy ${healthy}, ${w.opens} documents, heap ${w.heapAfterCloseMb} MB, rss ${rss} MB, ${idle.length} idle\n`);
+  }
+  if (!healthy || !w.alive || worn || idle.length >= MAX_IDLE) {
+    await w.terminate();
+    return;
+  }
+  w.hold(false);
+  idle.push(w);
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => void stopIdleWorkers(), IDLE_MS);
+  idleTimer.unref();
+}
+
+/** Stops every idle worker now (tests, or a caller that wants its memory back). */
+export async function stopIdleWorkers(): Promise<void> {
+  clearTimeout(idleTimer);
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
 }

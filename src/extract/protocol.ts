@@ -46,5 +46,6 @@ export type WorkerReply =
   | { op: "opened"; meta: DocMeta }
   | { op: "analyzed"; pages: PageAnalysis[] }
   | { op: "rendered"; items: RenderedItem[] }
-  | { op: "closed" }
+  /** heapUsedMb: the worker's JS heap after closing, so the pool can retire a grown worker */
+  | { op: "closed"; heapUsedMb?: number }
   | { op: "error"; name: string; message: string };

@@ -3,6 +3,8 @@
  * and figure renders. Runs apart from the main thread so a hang can be terminated.
  */
 import { readFile } from "node:fs/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import type { PageFigureCandidates } from "./figures/index.js";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
@@ -14,6 +16,10 @@ import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } 
 import { installSyncDecompression } from "./sync-inflate.js";
 
 installSyncDecompression();
+
+// what dependencies print from here (pdf.js warnings) is noise for users, and stdout carries --json
+// events: replies carry the errors that matter
+for (const level of ["log", "info", "warn", "error", "debug"] as const) console[level] = () => undefined;
 
 /** the renderer and sharp load on the first render request: text-only documents never need them */
 let renderer: Promise<typeof import("./figures/render.js")> | undefined;
@@ -29,6 +35,16 @@ function loadRenderer() {
 
 let doc: PDFDocumentProxy | undefined;
 
+/** V8's gc() without --expose-gc (not allowed in a worker's execArgv): the flag, then a context that has it */
+const collectGarbage = (() => {
+  try {
+    setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+
 const send = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
 
 parentPort!.on("message", (req: WorkerRequest) => {
@@ -41,6 +57,9 @@ parentPort!.on("message", (req: WorkerRequest) => {
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.op) {
     case "open": {
+      // a pooled worker serves one document after another: never keep the previous one
+      await doc?.destroy().catch(() => undefined);
+      doc = undefined;
       const data = new Uint8Array(await readFile(req.file));
       const opened = await openPdf(req.file, data, req.password).catch((err: unknown) => {
         throw err;
@@ -97,7 +116,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     case "close": {
       await doc?.destroy().catch(() => undefined);
       doc = undefined;
-      send({ op: "closed" });
+      // the worker waits idle in the pool now: collect the document's garbage while idle, not
+      // while the next document needs the memory, and report what stays
+      collectGarbage?.();
+      send({ op: "closed", heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) });
       return;
     }
   }
