@@ -9,14 +9,8 @@ export type DocumentEvent =
   | { kind: "request-start"; id: string }
   | { kind: "request-end"; id: string; inputTokens: number; outputTokens: number; costUSD: number; cached: boolean };
 
-export interface DocumentOutcome {
-  pages: number;
-  figures: number;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUSD: number;
-}
+/** What a finished document adds to its index row. */
+export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" | "inputTokens" | "outputTokens" | "costUSD">;
 
 export interface DocumentRunContext {
   /** shared by every document: model requests in flight across the batch */

@@ -6,6 +6,7 @@
  * Returns undefined for what is not ported (vertical writing, Type3 fonts, right-to-left text, a
  * font without data): the caller then asks pdf.js for the text content of that page.
  */
+import { multiply as transform } from "./figures/geometry.js";
 import { normalizeUnicode, OPS } from "./pdfjs.js";
 
 /** the fields of pdf.js's TextItem that the layout reads */
@@ -106,16 +107,6 @@ function unfloat32(x: number): number {
 }
 const unfloat32Matrix = (m: ArrayLike<number>): Matrix => [unfloat32(m[0]), unfloat32(m[1]), unfloat32(m[2]), unfloat32(m[3]), unfloat32(m[4]), unfloat32(m[5])];
 
-function transform(m1: ArrayLike<number>, m2: ArrayLike<number>): Matrix {
-  return [
-    m1[0] * m2[0] + m1[2] * m2[1],
-    m1[1] * m2[0] + m1[3] * m2[1],
-    m1[0] * m2[2] + m1[2] * m2[3],
-    m1[1] * m2[2] + m1[3] * m2[3],
-    m1[0] * m2[4] + m1[2] * m2[5] + m1[4],
-    m1[1] * m2[4] + m1[3] * m2[5] + m1[5],
-  ];
-}
 
 /** pdf.js's glyph categories (whitespace, zero-width diacritic, invisible format mark) */
 const SPECIAL_CHAR = /^(\s)|(\p{Mn})|(\p{Cf})$/u;

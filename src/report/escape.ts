@@ -63,3 +63,18 @@ export function safeId(prefix: string, raw: string, fallback: number | string): 
 export function cspHash(body: string): string {
   return `'sha256-${createHash("sha256").update(body, "utf8").digest("base64")}'`;
 }
+
+/** The document's <head>, shared by report.html and index.html: one CSP, viewport and colour scheme. */
+export function htmlHead(opts: { title: string; csp: string; css: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${opts.csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="longdoc">
+<title>${escapeHtml(opts.title)}</title>
+<style>${opts.css}</style>
+</head>`;
+}

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { figureBlocks, type DocumentModel, type FigureBlock } from "../model/document.js";
 import type { Summary } from "../model/summary.js";
-import { cspHash, escapeHtml, paragraphsHtml, safeFigureSrc, safeId } from "./escape.js";
+import { cspHash, escapeHtml, paragraphsHtml, safeFigureSrc, safeId, htmlHead } from "./escape.js";
 import { formatInt, formatUSD, pageRangeText } from "./format.js";
 import { BASE_CSS, REPORT_CSS } from "./style.js";
 
@@ -235,17 +235,7 @@ export function renderReportHtml(summary: Summary, document: DocumentModel): str
       ? `<ul class="figures">${figures.map((f) => figureCard(f, known)).join("\n")}</ul>`
       : `<p class="muted">No figures in this document.</p>`;
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="longdoc">
-<title>${escapeHtml(title)} — longdoc report</title>
-<style>${css}</style>
-</head>
+  return `${htmlHead({ title: `${title} — longdoc report`, csp, css })}
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="wrap">

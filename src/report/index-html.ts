@@ -1,5 +1,5 @@
 import type { BatchIndex, IndexEntry } from "../model/batch.js";
-import { cspHash, escapeHtml, safeReportHref } from "./escape.js";
+import { cspHash, escapeHtml, safeReportHref, htmlHead } from "./escape.js";
 import { formatInt, formatSeconds, formatUSD } from "./format.js";
 import { BASE_CSS, INDEX_CSS } from "./style.js";
 
@@ -127,17 +127,7 @@ export function renderIndexHtml(index: BatchIndex): string {
     })
     .join("\n");
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="longdoc">
-<title>longdoc batch — ${docs.length} documents</title>
-<style>${css}</style>
-</head>
+  return `${htmlHead({ title: `longdoc batch — ${docs.length} documents`, csp, css })}
 <body class="batch">
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="wrap">

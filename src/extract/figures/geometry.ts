@@ -3,7 +3,7 @@ import type { BBox } from "../../model/document.js";
 
 export type Matrix = [number, number, number, number, number, number];
 
-export function multiply(m1: Matrix, m2: ArrayLike<number>): Matrix {
+export function multiply(m1: ArrayLike<number>, m2: ArrayLike<number>): Matrix {
   return [
     m1[0] * m2[0] + m1[2] * m2[1],
     m1[1] * m2[0] + m1[3] * m2[1],
