@@ -1,12 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CommandContext } from "../cli.js";
 import { ExitCode } from "../errors.js";
-import { extract } from "../extract/index.js";
 import type { Plan } from "../model/plan.js";
 import { costTable } from "../budget/cost.js";
 import type { ModelProfile } from "../budget/profiles.js";
-import { DEFAULT_OUTPUT_RESERVE, planDocument, planToJson } from "../plan/index.js";
-import { profileFor } from "../plan/library.js";
+import { DEFAULT_OUTPUT_RESERVE, planToJson } from "../plan/index.js";
+import { plan as planPdf, profileFor } from "../plan/library.js";
 import type { Task } from "../plan/prompts.js";
 
 interface PlanCliOptions {
@@ -104,21 +103,11 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
         maxImages: opts.maxImages,
         imageMaxSide: opts.imageMaxSide,
         prompt: opts.prompt,
-      };
-      const profile = profileFor(options);
-      const extraction = await extract(pdf, {
-        render: false,
         pages: opts.pages,
         password: opts.password,
-        imageMaxSide: profile.image.maxSide,
-      });
-      const plan = planDocument(extraction.document, {
-        task: opts.task,
-        profile,
-        provider: profile.provider,
-        outputReserve: opts.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE,
-        userPrompt: opts.prompt,
-      });
+      };
+      const plan = await planPdf(pdf, options);
+      const profile = profileFor(options);
       if (opts.json) process.stdout.write(JSON.stringify(planToJson(plan), null, 2) + "\n");
       else process.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile));
       ctx.setExitCode(ExitCode.ok);

@@ -17,18 +17,12 @@ import {
 import type { Task } from "../summary/schema.js";
 
 /** Options of `summarize` and `figures` as commander parses them (DESIGN.md §1). */
-export interface SummarizeCliOptions {
-  provider?: string;
-  baseUrl?: string;
-  model?: string;
-  contextWindow?: number;
-  maxOutputTokens?: number;
-  reasoning?: "none" | "high";
-  maxImages?: number;
-  imageMaxSide?: number;
-  pages?: string;
-  password?: string;
-  prompt?: string;
+export type SummarizeCliOptions = Pick<
+  SummarizeOptions,
+  | "provider" | "baseUrl" | "model" | "contextWindow" | "maxOutputTokens" | "reasoning"
+  | "maxImages" | "imageMaxSide" | "pages" | "password" | "prompt"
+> & {
+  /** --schema FILE (SummarizeOptions.schemaFile) */
   schema?: string;
   out: string;
   concurrency?: number;
@@ -38,7 +32,7 @@ export interface SummarizeCliOptions {
   cacheDir?: string;
   dryRun?: boolean;
   json?: boolean;
-}
+};
 
 function positiveInt(value: string): number {
   const n = Number(value);
