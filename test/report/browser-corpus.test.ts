@@ -2,18 +2,16 @@
  * tracemonkey.pdf (third-party corpus) through summarize() against the fake model server, then its
  * report.html in chromium at desktop and phone widths. Screenshots under test-output/report/tracemonkey/.
  */
-import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { hasChromium, launchChromium } from "./chromium.js";
 import { summarize } from "../../src/summarize.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
 import { corpusFile, hasCorpus, testOutDir } from "../support/paths.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasCorpus || !hasChromium)("tracemonkey report from the fake server, in chromium", () => {
   const out = testOutDir("report/tracemonkey");
@@ -33,11 +31,7 @@ describe.skipIf(!hasCorpus || !hasChromium)("tracemonkey report from the fake se
     });
     expect(result.mode).not.toBe("offline");
     reportPath = join(result.outDir, "report.html");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

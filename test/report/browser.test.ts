@@ -3,19 +3,17 @@
  * .ci/run) and checks what a reader gets: images load, nothing injected runs, sorting works.
  * Screenshots go to test-output/report/ for a person to look at.
  */
-import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { CHROMIUM, hasChromium, launchChromium } from "./chromium.js";
 import type { BatchIndex } from "../../src/model/batch.js";
 import { renderIndexHtml } from "../../src/report/index-html.js";
 import { testOutDir } from "../support/paths.js";
 import { buildReportFixture, IMG_DESCRIPTION, SCRIPT_CAPTION, type ReportFixture } from "./fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[longdoc tests] ${CHROMIUM} not found: report browser tests are skipped`);
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -66,11 +64,7 @@ describe.skipIf(!hasChromium)("report in a real browser", () => {
     };
     indexPath = join(outRoot, "index.html");
     await writeFile(indexPath, renderIndexHtml(index));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
