@@ -21,7 +21,9 @@
  * Diagnostics: "cpu stage" = Σ per document of (start → planned) / --concurrency, the wall time
  * the extraction+planning stage needs on its own; when it exceeds the ideal, extraction (CPU) and
  * not the request slots bounds the run. "load" = 1-minute load average at the end (compare with the
- * machine's cores). Wall time includes the CLI's process start-up.
+ * machine's cores). "slot busy" = Σ over requests of (request-start → request-end events) / R: the
+ * ideal (issue) plus what the client and server add to each request beyond the latency model (body
+ * building, transfer, checks), as seen from the CLI. Wall time includes the CLI's process start-up.
  */
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   console.log("ideal (issue) = Σ server time / R   (the issue's definition: total server time divided by --requests)");
   console.log("ideal (bound) = first request + max(Σ server time / R, longest document chain)   (see bench/batch.ts)\n");
   console.log(
-    "requests | docs ok | requests sent | server Σ s | ideal (issue) s | first s | chain s | ideal (bound) s |  wall s | wall/ideal (issue) | wall/ideal (bound) | cpu stage s | load",
+    "requests | docs ok | requests sent | server Σ s | ideal (issue) s | first s | chain s | ideal (bound) s |  wall s | wall/ideal (issue) | wall/ideal (bound) | cpu stage s | slot busy s | load",
   );
   try {
     for (const slots of slotsList) {
@@ -100,11 +102,17 @@ async function main(): Promise<void> {
       let firstRequestAt: number | undefined;
       const cpuStart = new Map<string, number>();
       let cpuStage = 0;
+      const requestStart = new Map<string, number>();
+      let slotBusy = 0;
       const t0 = performance.now();
       const code = await runCli(
         ["summarize", input, "--out", out, "--provider", "openai", "--base-url", server.url, "--no-cache", "--json", "--concurrency", String(concurrency), "--requests", String(slots)],
         (e) => {
-          if (e.type === "request-start") firstRequestAt ??= performance.now();
+          if (e.type === "request-start") {
+            firstRequestAt ??= performance.now();
+            requestStart.set(`${e.document}\0${e.id}`, performance.now());
+          }
+          if (e.type === "request-end") slotBusy += (performance.now() - requestStart.get(`${e.document}\0${e.id}`)!) / 1000;
           if (e.type === "document-start") cpuStart.set(e.document, performance.now());
           if (e.type === "document-planned") cpuStage += (performance.now() - cpuStart.get(e.document)!) / 1000;
         },
@@ -144,6 +152,7 @@ async function main(): Promise<void> {
           (wall / issueIdeal).toFixed(3).padStart(18),
           (wall / ideal).toFixed(3).padStart(18),
           fmt(cpuStage / concurrency).padStart(11),
+          fmt(slotBusy / slots).padStart(11),
           loadavg()[0].toFixed(1),
         ].join(" | "),
       );

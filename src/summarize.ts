@@ -5,7 +5,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import pLimit, { type LimitFunction } from "p-limit";
 import { pricesFor, resolveProfile, type ModelProfile } from "./budget/profiles.js";
 import { InputError, formatError, exitCodeOf } from "./errors.js";
 import { extract, writeExtraction } from "./extract/index.js";
@@ -13,6 +12,7 @@ import { writeFileAtomically, writeJsonAtomically } from "./io/atomic.js";
 import { toRequestBody } from "./llm/adapters/index.js";
 import { createModelClient, type ClientEvent } from "./llm/client.js";
 import { resolveProvider, type ProviderConfig } from "./llm/providers.js";
+import { createRequestSlots, type RequestSlots } from "./llm/slots.js";
 import type { ContentPart } from "./llm/types.js";
 import { figureBlocks, type Extraction } from "./model/document.js";
 import type { Plan } from "./model/plan.js";
@@ -56,7 +56,7 @@ export interface SummarizeOptions {
   prompt?: string;
   /** --schema: path of a JSON Schema file the model fills instead of the summary schema */
   schemaFile?: string;
-  /** model requests in flight for this document (ignored when ctx.requestLimit is given) */
+  /** model requests in flight for this document (ignored when ctx.requestSlots is given) */
   requests?: number;
   /** false = --no-cache */
   cache?: boolean;
@@ -72,8 +72,8 @@ export interface SummarizeOptions {
 }
 
 export interface SummarizeContext {
-  /** shared limiter: a batch bounds requests in flight across all documents with one */
-  requestLimit?: LimitFunction;
+  /** shared slots: a batch bounds requests in flight across all documents with one */
+  requestSlots?: RequestSlots;
   signal?: AbortSignal;
   onEvent?: PipelineEventListener;
 }
@@ -238,7 +238,7 @@ async function run(
     prices,
     client,
     reasoning: options.reasoning ?? "none",
-    limit: ctx.requestLimit ?? pLimit(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
+    slots: ctx.requestSlots ?? createRequestSlots(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
     replan: planFor,
     initialPlan: plan,
     userSchema,

@@ -41,7 +41,7 @@ const NOT_OUTPUT_AFFECTING = new Set([
   "password",
   "signal",
   "onEvent",
-  "requestLimit",
+  "requestSlots",
   "progress",
   "quiet",
   "verbose",

@@ -1,8 +1,9 @@
 import { getMaxListeners, setMaxListeners } from "node:events";
+import { stat } from "node:fs/promises";
 import { resolve, join } from "node:path";
-import pLimit, { type LimitFunction } from "p-limit";
 import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
+import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
@@ -67,7 +68,7 @@ export async function runBatch(
   // planned documents queue for the request slots to absorb uneven extraction times.
   const cpuSlots = new Semaphore(concurrency);
   const openSlots = new Semaphore(concurrency + 2 * requests);
-  const requestLimit = pLimit(requests);
+  const requestSlots = createRequestSlots(requests);
   const guard = new CostGuard(options.maxCostUSD);
   const index = new BatchIndexFile(out, pdfs);
   const batchSignal = options.signal ?? new AbortController().signal;
@@ -233,7 +234,7 @@ export async function runBatch(
       controller.signal.addEventListener("abort", () => resolveAbandon("abandoned"), { once: true });
     });
     const work = runDocument(pdf, outDir, {
-      requestLimit: gatedLimit(requestLimit, beforeRequest, gate, inFlight),
+      requestSlots: gatedSlots(requestSlots, beforeRequest, gate, inFlight),
       signal: controller.signal,
       onEvent,
     });
@@ -271,7 +272,12 @@ export async function runBatch(
     }
   };
 
-  const entries = await Promise.all(pdfs.map((pdf) => runOne(pdf)));
+  // Largest files start first: they usually take the longest to extract and to answer, and a long
+  // document started last would keep the run waiting on it alone while every other slot sits idle.
+  // The smallest one goes first of all, so a first request is out within a second or so instead of
+  // after the largest extraction. The index keeps the input order.
+  const running = new Map((await startOrder(pdfs)).map((pdf) => [pdf, runOne(pdf)]));
+  const entries = await Promise.all(pdfs.map((pdf) => running.get(pdf)!));
   const indexWarning = index.warning;
   if (indexWarning) warnings.push(indexWarning);
 
@@ -313,43 +319,46 @@ function applyOutcome(entry: IndexEntry, outcome: DocumentOutcome): void {
 }
 
 /**
- * The shared request limit, with a check run inside the slot just before each request starts;
+ * The shared request slots, with a check run inside the slot just before each request starts;
  * requests running are kept in `inFlight`.
  */
-function gatedLimit(
-  shared: LimitFunction,
+function gatedSlots(
+  shared: RequestSlots,
   before: () => Promise<void>,
   gate: () => void,
   inFlight: Set<Promise<unknown>>,
-): LimitFunction {
-  const limited = async <A extends unknown[], R>(fn: (...args: A) => PromiseLike<R> | R, ...args: A): Promise<R> => {
-    await before(); // outside the slot: a document waiting for budget must not hold one
-    return shared(async () => {
-      gate();
-      const running = Promise.resolve(fn(...args));
-      inFlight.add(running);
-      try {
-        return await running;
-      } finally {
-        inFlight.delete(running);
-      }
-    });
+): RequestSlots {
+  return {
+    run: async <T>(fn: () => Promise<T>, priority?: number): Promise<T> => {
+      await before(); // outside the slot: a document waiting for budget must not hold one
+      return shared.run(async () => {
+        gate();
+        const running = fn();
+        inFlight.add(running);
+        try {
+          return await running;
+        } finally {
+          inFlight.delete(running);
+        }
+      }, priority);
+    },
+    size: shared.size,
+    get active() {
+      return shared.active;
+    },
+    get waiting() {
+      return shared.waiting;
+    },
   };
-  return Object.defineProperties(limited, {
-    activeCount: { get: () => shared.activeCount },
-    pendingCount: { get: () => shared.pendingCount },
-    concurrency: {
-      get: () => shared.concurrency,
-      set: (n: number) => {
-        shared.concurrency = n;
-      },
-    },
-    clearQueue: { value: () => shared.clearQueue() },
-    map: {
-      value: <I, R>(items: Iterable<I>, fn: (item: I, i: number) => PromiseLike<R> | R) =>
-        Promise.all(Array.from(items, (item, i) => limited(fn, item, i))),
-    },
-  }) as LimitFunction;
+}
+
+/** The smallest file, then the rest largest first; equal sizes (and unreadable files, sized 0) keep their input order. */
+async function startOrder(pdfs: string[]): Promise<string[]> {
+  const sizes = new Map(await Promise.all(pdfs.map(async (pdf) => [pdf, await stat(pdf).then((s) => s.size, () => 0)] as const)));
+  const order = [...pdfs].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
+  const smallest = order.findLastIndex((pdf) => sizes.get(pdf)! > 0);
+  if (smallest > 0) order.unshift(...order.splice(smallest, 1));
+  return order;
 }
 
 function positive(n: number, flag: string): number {

@@ -15,7 +15,7 @@ export function summarizeRunner(options: SummarizeOptions): DocumentRunner {
       pdf,
       { ...options, out: dirname(outDir), folderName: basename(outDir) },
       {
-        requestLimit: ctx.requestLimit,
+        requestSlots: ctx.requestSlots,
         signal: ctx.signal,
         onEvent: (e) => {
           switch (e.type) {

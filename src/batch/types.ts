@@ -1,4 +1,4 @@
-import type { LimitFunction } from "p-limit";
+import type { RequestSlots } from "../llm/slots.js";
 import type { IndexEntry } from "../model/batch.js";
 import type { SkippedInput } from "./discover.js";
 
@@ -14,7 +14,7 @@ export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" 
 
 export interface DocumentRunContext {
   /** shared by every document: model requests in flight across the batch */
-  requestLimit: LimitFunction;
+  requestSlots: RequestSlots;
   signal: AbortSignal;
   onEvent: (e: DocumentEvent) => void;
 }

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import pLimit from "p-limit";
+import { createRequestSlots } from "../llm/slots.js";
 import type { CommandContext } from "../cli.js";
 import { isBatchInput, runBatchTask } from "../batch/command.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
@@ -148,7 +148,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
-  const requestLimit = pLimit(o.requests ?? DEFAULT_REQUESTS);
+  const requestSlots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
   const onEvent = (e: PipelineEvent) => {
     if (o.json) out(JSON.stringify(e) + "\n");
     else {
@@ -169,7 +169,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
       }
       let result: SummarizeResult;
       try {
-        result = await summarize(input, options, { requestLimit, signal: controller.signal, onEvent });
+        result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
       } catch (e) {
         const code = controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(e);
         failures.push(code);

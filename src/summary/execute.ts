@@ -1,4 +1,3 @@
-import type { LimitFunction } from "p-limit";
 import { z } from "zod";
 import { estimateTextTokens, fitWithin, imageTokens } from "../budget/tokens.js";
 import type { ModelProfile } from "../budget/profiles.js";
@@ -6,8 +5,11 @@ import { figureBlocks, type Extraction } from "../model/document.js";
 import type { Plan, PlannedRequest, PlanPart } from "../model/plan.js";
 import { ContextOverflowError, OutputTruncatedError, TooManyImagesError } from "../llm/errors.js";
 import type { ModelClient, Validate } from "../llm/client.js";
+import type { RequestSlots } from "../llm/slots.js";
 import type { ContentPart, ModelRequest } from "../llm/types.js";
 import { buildReduceParts, materializeParts } from "../plan/public.js";
+import { requestPriorities } from "../plan/priority.js";
+import { expectedOutputTokens, expectedServiceSeconds } from "../budget/service-time.js";
 import type { PipelineEventListener } from "./events.js";
 import {
   answerSchemaFor,
@@ -45,7 +47,7 @@ export interface ExecuteOptions {
   client: JsonModelClient;
   reasoning: "none" | "high";
   /** shared across documents in a batch, so --requests bounds all requests in flight */
-  limit: LimitFunction;
+  slots: RequestSlots;
   /** builds a plan for the (adjusted) budget; the first plan is `initialPlan` */
   replan: (adjust: PlanAdjustment) => Plan;
   initialPlan: Plan;
@@ -147,6 +149,7 @@ async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]):
   const answers = new Map<string, Promise<unknown>>();
   const sentFigureIds = new Set(plan.requests.flatMap((r) => r.figureIds));
   const partialFigures: Array<{ id: string; description: string }> = [];
+  const priorities = requestPriorities(plan);
 
   // Each request starts as soon as its inputs are answered; the limiter bounds what is in flight.
   // Only the model call itself holds a limiter slot, so a shared limiter cannot deadlock.
@@ -175,7 +178,7 @@ async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]):
         } else {
           content = await materializeParts(req.parts, opts.extraction.figures);
         }
-        const value = await callWithOutputRetry(plan, req, { system, content, schema: schemaSpec }, schema, opts, usage);
+        const value = await callWithOutputRetry(plan, req, { system, content, schema: schemaSpec, priority: priorities.get(req.id)! }, schema, opts, usage);
         if (req.kind !== "reduce" || !isTop) {
           const figs = (value as { figures?: Array<{ id: string; description: string }> }).figures;
           if (Array.isArray(figs)) partialFigures.push(...figs.filter((f) => typeof f?.id === "string"));
@@ -203,6 +206,8 @@ interface BuiltRequest {
   system: string;
   content: ContentPart[];
   schema: ModelRequest["schema"];
+  /** slot priority: expected seconds of the chain this request starts */
+  priority: number;
 }
 
 /** One planned request; on truncation the output reserve grows while the window allows it. */
@@ -216,6 +221,7 @@ async function callWithOutputRetry(
 ): Promise<unknown> {
   let maxOutputTokens = plan.outputReserve;
   const room = plan.window - req.totalTokens;
+  const { priority, ...body } = built;
   for (let bump = 0; ; bump++) {
     try {
       return await call(
@@ -225,7 +231,8 @@ async function callWithOutputRetry(
           pages: req.pages,
           estimatedInputTokens: req.totalTokens,
           images: req.images,
-          request: { id: req.id, model: opts.profile.model, reasoning: opts.reasoning, maxOutputTokens, ...built },
+          priority,
+          request: { id: req.id, model: opts.profile.model, reasoning: opts.reasoning, maxOutputTokens, ...body },
         },
         schema,
         opts,
@@ -248,11 +255,13 @@ interface CallSpec {
   pages: [number, number];
   estimatedInputTokens: number;
   images: number;
+  /** slot priority (expected seconds of the chain it starts): longest first */
+  priority: number;
   request: ModelRequest;
 }
 
 async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOptions, usage: RequestUsage[]): Promise<unknown> {
-  return opts.limit(async () => {
+  return opts.slots.run(async () => {
     opts.signal?.throwIfAborted();
     opts.onEvent?.({
       type: "request-start",
@@ -297,7 +306,7 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
       attempts,
     });
     return value;
-  });
+  }, spec.priority);
 }
 
 /**
@@ -343,6 +352,7 @@ async function describeMissingFigures(
             pages: [Math.min(...pages), Math.max(...pages)],
             estimatedInputTokens: estimate + estimateTextTokens(system, opts.profile),
             images: ids.length,
+            priority: expectedServiceSeconds(estimate, expectedOutputTokens(ids.length, plan.outputReserve)),
             request: {
               id,
               model: opts.profile.model,

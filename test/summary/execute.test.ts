@@ -2,7 +2,7 @@
  * executePlan with the real client against the fake server, on a real extraction of the sample:
  * a figure whose id the request text never names comes back undescribed and is asked for again.
  */
-import pLimit from "p-limit";
+import { createRequestSlots } from "../../src/llm/slots.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveProfile } from "../../src/budget/profiles.js";
 import { extract } from "../../src/extract/index.js";
@@ -41,7 +41,7 @@ describe("executePlan", () => {
       prices: null,
       client: createModelClient(resolveProvider({ baseUrl: server.url }, {}), { cacheDir: false }),
       reasoning: "none",
-      limit: pLimit(2),
+      slots: createRequestSlots(2),
       replan: () => {
         throw new Error("no re-plan expected");
       },

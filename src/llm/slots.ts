@@ -1,0 +1,30 @@
+/**
+ * Model request slots: at most `size` model calls in flight, shared by every document of a run.
+ * When a slot frees, the waiting call with the highest priority goes next (ties: first come), so
+ * long requests start early and short ones fill the end of a run instead of trailing it.
+ */
+import PQueue from "p-queue";
+
+export interface RequestSlots {
+  /** runs `fn` in a slot; `priority` is the call's expected server seconds (higher goes first) */
+  run<T>(fn: () => Promise<T>, priority?: number): Promise<T>;
+  readonly size: number;
+  /** calls running now */
+  readonly active: number;
+  /** calls waiting for a slot */
+  readonly waiting: number;
+}
+
+export function createRequestSlots(size: number): RequestSlots {
+  const queue = new PQueue({ concurrency: size });
+  return {
+    run: <T>(fn: () => Promise<T>, priority = 0) => queue.add(fn, { priority }) as Promise<T>,
+    size,
+    get active() {
+      return queue.pending;
+    },
+    get waiting() {
+      return queue.size;
+    },
+  };
+}
