@@ -3,7 +3,9 @@
  * side by side with poppler (pdftotext + pdfimages -list) on the same file.
  * Each document runs in its own plain `node` child process on the compiled code in dist/ (what users
  * run; the script builds first) so its peak RSS is its own (worker threads included).
- * Arguments filter by file name: `npm run bench:extract -- DA-619p failure` runs those two only.
+ * Arguments filter by file name: `npm run bench:extract -- DA-619p failure` runs those two only;
+ * `--runs N` (default 3) runs each side N times and reports the median of each (the same statistic
+ * for both, so a noisy machine moves both columns alike); peak RSS is the highest of the runs.
  * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -94,19 +96,21 @@ function hasTool(name: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
 }
 
-/** best of two runs, in ms */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** one run of a poppler tool, in ms */
 function timeTool(cmd: string, args: string[]): number {
-  let best = Infinity;
-  for (let i = 0; i < 2; i++) {
-    const t0 = performance.now();
-    try {
-      execFileSync(cmd, args, { stdio: "ignore" });
-    } catch {
-      /* poppler fails on some files; its time still counts */
-    }
-    best = Math.min(best, performance.now() - t0);
+  const t0 = performance.now();
+  try {
+    execFileSync(cmd, args, { stdio: "ignore" });
+  } catch {
+    /* poppler fails on some files; its time still counts */
   }
-  return best;
+  return performance.now() - t0;
 }
 
 function popplerRss(file: string): number | undefined {
@@ -118,7 +122,10 @@ function popplerRss(file: string): number | undefined {
 
 async function main(): Promise<void> {
   // optional arguments: only the corpus files whose names contain one of them
-  const only = process.argv.slice(2).map((a) => a.toLowerCase());
+  const argv = process.argv.slice(2);
+  const runsAt = argv.indexOf("--runs");
+  const runs = runsAt >= 0 ? Math.max(1, Number(argv.splice(runsAt, 2)[1]) || 1) : 3;
+  const only = argv.map((a) => a.toLowerCase());
   const files = readdirSync(corpus)
     .filter((f) => f.toLowerCase().endsWith(".pdf"))
     .filter((f) => only.length === 0 || only.some((o) => f.toLowerCase().includes(o)))
@@ -130,9 +137,18 @@ async function main(): Promise<void> {
   const rows: string[][] = [["file", "pages", "figures", "longdoc s", "pages/s", "peak RSS MB", "pdftotext s", "pdfimages -list s", "poppler RSS MB", "× pdftotext"]];
   for (const f of files) {
     const path = join(corpus, f);
-    const r = await childRun(path);
-    const text = poppler ? timeTool("pdftotext", [path, "/dev/null"]) : NaN;
-    const images = poppler ? timeTool("pdfimages", ["-list", path]) : NaN;
+    // the two sides alternate, so a slow spell of the machine falls on both
+    const ours: Array<OneResult & { wallMs: number }> = [];
+    const texts: number[] = [];
+    const imageLists: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      ours.push(await childRun(path));
+      if (poppler) texts.push(timeTool("pdftotext", [path, "/dev/null"]));
+      if (poppler) imageLists.push(timeTool("pdfimages", ["-list", path]));
+    }
+    const r = { ...ours[0], ms: median(ours.map((o) => o.ms)), maxRssMb: Math.max(...ours.map((o) => o.maxRssMb)) };
+    const text = poppler ? median(texts) : NaN;
+    const images = poppler ? median(imageLists) : NaN;
     const prss = poppler ? popplerRss(path) : undefined;
     rows.push([
       basename(f),
@@ -150,7 +166,8 @@ async function main(): Promise<void> {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
-  console.log("\nlongdoc s = extract() + writing document.json/md/figures, in a fresh plain node process on the compiled dist/ (excludes Node start-up);");
+  console.log(`\nlongdoc s = extract() + writing document.json/md/figures, in a fresh plain node process on the compiled dist/ (excludes Node start-up);`);
+  console.log(`times are medians of ${runs} runs of each side, alternating; peak RSS is the highest of longdoc's runs`);
   console.log("goals: DA-619p.pdf ≤ 3× pdftotext; peak RSS < 400 MB on every file");
 }
 

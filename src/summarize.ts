@@ -31,9 +31,8 @@ import { usageReport, usageTotals, type TokenPrices, type UsageReport } from "./
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 export { usageLine, type RequestUsage, type UsageReport } from "./summary/usage.js";
 
-export const DEFAULT_OUT_DIR = "longdoc-out";
-export const DEFAULT_OUTPUT_RESERVE = 8192;
-export const DEFAULT_REQUESTS = 4;
+import { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REQUESTS } from "./defaults.js";
+export { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REQUESTS };
 
 export interface SummarizeOptions {
   /** "summarize" (default) or "figures" (a description for every figure plus a short summary) */

@@ -1,19 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createRequestSlots } from "../llm/slots.js";
 import type { CommandContext } from "../cli.js";
-import { isBatchInput, runBatchTask } from "../batch/command.js";
-import { ExitCode, exitCodeOf, formatError } from "../errors.js";
-import type { ProviderConfig } from "../llm/providers.js";
-import {
-  DEFAULT_OUT_DIR,
-  DEFAULT_REQUESTS,
-  resolveEngine,
-  summarize,
-  usageLine,
-  type PipelineEvent,
-  type SummarizeOptions,
-  type SummarizeResult,
-} from "../summarize.js";
+import { DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
+import type { SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
 
 /** Options of `summarize` and `figures` as commander parses them (DESIGN.md §1). */
@@ -102,118 +90,15 @@ export function offlineNotice(explicit: boolean): string {
         "using the offline engine (no model: extractive summary, figure captions only)\n";
 }
 
-/** Human progress on stderr: a few lines per document, never the key. */
-function describeEvent(e: PipelineEvent): string | null {
-  switch (e.type) {
-    case "extracted":
-      return `${e.document}: ${e.pages} pages, ${e.figures} figures extracted (${e.seconds.toFixed(1)} s)`;
-    case "planned":
-      return e.mode === "offline"
-        ? null
-        : `${e.document}: ${e.attempt > 1 ? "re-planned" : "plan"}: ${e.mode}, ${e.requests} request${e.requests === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens, ~$${e.estimatedCostUSD.toFixed(4)}`;
-    case "request-end":
-      return `${e.document}: request ${e.requestId} (${e.kind}) ${e.cached ? "answered from the cache" : `done in ${(e.latencyMs / 1000).toFixed(1)} s`}: ${e.inputTokens ?? "?"} in, ${e.outputTokens} out${e.attempts > 1 ? `, ${e.attempts} attempts` : ""}`;
-    case "warning":
-      return `${e.document}: warning: ${e.message}`;
-    case "replanned":
-      return `${e.document}: ${e.reason}`;
-    default:
-      return null;
-  }
-}
-
 function registerTask(program: Command, ctx: CommandContext, task: Task, description: string): void {
   const cmd = program.command(task).description(description).argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively) or globs");
   addModelOptions(cmd).action(async (inputs: string[], o: SummarizeCliOptions) => {
+    // loaded on use, so `extract` and `--help` start without the model side's modules;
     // folders, globs and several files run as a batch (src/batch): concurrency, index, resume, budget
+    const { isBatchInput, runBatchTask } = await import("../batch/command.js");
+    const { runTask } = await import("./summarize-run.js");
     ctx.setExitCode(await ((await isBatchInput(inputs)) ? runBatchTask(task, inputs, o) : runTask(task, inputs, o)));
   });
-}
-
-/** Documents one after another (a batch layer adds concurrency, folders and globs). */
-export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
-  // decide the engine once, so a bad provider setting fails before any work (exit 2)
-  let engine: ProviderConfig;
-  try {
-    engine = resolveEngine(options);
-  } catch (e) {
-    err(`longdoc: ${formatError(e)}\n`);
-    return exitCodeOf(e);
-  }
-  if (engine.name === "offline" && !o.dryRun) err(offlineNotice(o.provider === "offline"));
-
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSigint);
-  const requestSlots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
-  const onEvent = (e: PipelineEvent) => {
-    if (o.json) out(JSON.stringify(e) + "\n");
-    else {
-      const line = describeEvent(e);
-      if (line) err(line + "\n");
-    }
-  };
-
-  const failures: number[] = [];
-  let spent = 0;
-  try {
-    for (const [i, input] of inputs.entries()) {
-      if (controller.signal.aborted) break;
-      if (o.maxCost !== undefined && spent >= o.maxCost) {
-        err(`longdoc: --max-cost $${o.maxCost} reached ($${spent.toFixed(4)} spent): ${inputs.length - i} document(s) not started\n`);
-        failures.push(ExitCode.someFailed);
-        break;
-      }
-      let result: SummarizeResult;
-      try {
-        result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
-      } catch (e) {
-        const code = controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(e);
-        failures.push(code);
-        const line = formatError(e);
-        if (o.json) out(JSON.stringify({ type: "result", document: input, ok: false, error: line, exitCode: code }) + "\n");
-        err(`longdoc: ${line.includes(input) ? line : `${input}: ${line}`}\n`);
-        // a refused key or quota refuses every document alike: stop at once
-        if (code === ExitCode.providerRefused || code === ExitCode.interrupted) break;
-        continue;
-      }
-      spent += result.usage.totals.costUSD;
-      if (o.json) {
-        out(
-          JSON.stringify({
-            type: "result",
-            document: input,
-            ok: true,
-            outDir: result.outDir,
-            mode: result.mode,
-            dryRun: result.dryRun,
-            requests: result.requests,
-            usage: result.usage.totals,
-            files: result.files,
-          }) + "\n",
-        );
-      } else if (result.dryRun) {
-        const n = result.plan.requests.length;
-        const reduceNote = result.plan.requests.some((q) => q.kind === "reduce") ? "; reduce bodies hold placeholders where the map answers go" : "";
-        err(`${input}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
-      } else {
-        const main = result.summary ? "summary.md" : "result.json";
-        err(`${input}: wrote ${result.outDir}/ (${main}, report and usage)\n`);
-        if (result.mode !== "offline") err(`${input}: usage: ${usageLine(result.usage)}\n`);
-      }
-    }
-  } finally {
-    process.removeListener("SIGINT", onSigint);
-  }
-  if (failures.length === 0) return ExitCode.ok;
-  if (failures.includes(ExitCode.interrupted)) return ExitCode.interrupted;
-  if (failures.includes(ExitCode.providerRefused)) return ExitCode.providerRefused;
-  // one kind of failure for every document keeps its own code (e.g. a single unreadable file → 2)
-  if (failures.length === inputs.length && failures.every((c) => c === failures[0])) return failures[0];
-  return ExitCode.someFailed;
 }
 
 export function registerSummarize(program: Command, ctx: CommandContext): void {

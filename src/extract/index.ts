@@ -77,7 +77,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   };
 
   const t0 = Date.now();
-  const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms\n`);
+  const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
   try {
     arm(opts.timeoutMs ?? OPEN_LIMIT_MS);
     const wanted = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), 2));
@@ -106,13 +106,19 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
 
     // contiguous shares: each worker keeps the fonts of its part of the document
     const shares = splitEvenly(pageNumbers, workers.length);
+    // the outline (resolving a long one takes ~0.1 s) is read by whichever worker finishes its
+    // pages first, while the other is still busy
+    let outline: Promise<WorkerReply> | undefined;
     const analyzed = await Promise.all(
       shares.map(async (share, i) => {
         const reply = (await ask(workers[i], { op: "analyze", pages: share })) as Extract<WorkerReply, { op: "analyzed" }>;
         debug(`worker ${i + 1} analyzed ${share.length} pages`);
+        outline ??= ask(workers[i], { op: "outline" });
         return reply.pages;
       }),
     );
+    meta.outline = ((await outline!) as Extract<WorkerReply, { op: "outlined" }>).outline;
+    debug("outline read");
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 

@@ -2,7 +2,7 @@
  * readPageLayout: one page's text as lines with boxes in reader coordinates (top-left origin,
  * rotation applied), font size and weight. Lines are not yet in reading order.
  */
-import { Util, type PDFPageProxy } from "./pdfjs.js";
+import { ANALYSIS_OPERATOR_LIST, Util, type PDFPageProxy } from "./pdfjs.js";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
 import { cleanText, isUsableText } from "./text-layer.js";
@@ -26,10 +26,10 @@ const BOLD_NAME = /bold|black|heavy|semibold|demi|medi(?!um)|[-,]b(?:d|old)?$|\+
 export async function readPageLayout(page: PDFPageProxy, number = page.pageNumber): Promise<PageLayout> {
   const viewport = page.getViewport({ scale: 1 });
   // the operator list loads the page's fonts (their real names tell bold apart) and carries every
-  // glyph, so the text comes from it; pdf.js caches it, so figure detection and rendering reuse it
+  // glyph, so the text comes from it; pdf.js caches it, so figure detection reuses it
   let opList: Awaited<ReturnType<PDFPageProxy["getOperatorList"]>> | undefined;
   try {
-    opList = await page.getOperatorList();
+    opList = await page.getOperatorList(ANALYSIS_OPERATOR_LIST);
   } catch {
     opList = undefined;
   }

@@ -13,17 +13,35 @@ export async function readOutline(doc: PDFDocumentProxy): Promise<OutlineEntry[]
   } catch {
     return [];
   }
-  const out: OutlineEntry[] = [];
-  const walk = async (nodes: OutlineNode[], level: number) => {
-    for (const node of nodes) {
-      if (out.length >= MAX_ENTRIES || level > 20) return;
-      const page = await resolvePage(doc, node.dest);
-      const title = (node.title ?? "").replace(/\s+/g, " ").trim();
-      if (title && page) out.push({ title, page, level });
-      if (node.items?.length) await walk(node.items, level + 1);
+  // flatten first, then resolve every destination at once: one pdf.js round trip each, and a
+  // long outline (DA-619p: 1,372 entries) resolved one after another took ~0.1 s
+  const nodes: Array<{ node: OutlineNode; level: number }> = [];
+  const walk = (list: OutlineNode[], level: number) => {
+    for (const node of list) {
+      if (nodes.length >= MAX_ENTRIES || level > 20) return;
+      nodes.push({ node, level });
+      if (node.items?.length) walk(node.items, level + 1);
     }
   };
-  await walk(roots ?? [], 1);
+  walk(roots ?? [], 1);
+  // many entries share a page: ask pdf.js once per destination page
+  const byRef = new Map<string, Promise<number | undefined>>();
+  const pages = await Promise.all(
+    nodes.map(({ node }) => {
+      const first = Array.isArray(node.dest) ? (node.dest[0] as { num?: number; gen?: number } | number | null) : undefined;
+      const key = typeof first === "object" && first && typeof first.num === "number" ? `${first.num}R${first.gen ?? 0}` : undefined;
+      if (!key) return resolvePage(doc, node.dest);
+      let page = byRef.get(key);
+      if (!page) byRef.set(key, (page = resolvePage(doc, node.dest)));
+      return page;
+    }),
+  );
+  const out: OutlineEntry[] = [];
+  nodes.forEach(({ node, level }, i) => {
+    const title = (node.title ?? "").replace(/\s+/g, " ").trim();
+    const page = pages[i];
+    if (title && page) out.push({ title, page, level });
+  });
   return out;
 }
 

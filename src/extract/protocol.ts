@@ -6,6 +6,7 @@ import type { FigureRegion, PageLayout } from "./types.js";
 export type WorkerRequest =
   | { op: "open"; file: string; password?: string; withMeta: boolean }
   | { op: "analyze"; pages: number[] }
+  | { op: "outline" }
   | { op: "render"; items: RenderItem[]; maxSide: number }
   | { op: "close" };
 
@@ -45,6 +46,7 @@ export interface RenderedItem {
 export type WorkerReply =
   | { op: "opened"; meta: DocMeta }
   | { op: "analyzed"; pages: PageAnalysis[] }
+  | { op: "outlined"; outline: OutlineEntry[] }
   | { op: "rendered"; items: RenderedItem[] }
   /** heapUsedMb: the worker's JS heap after closing, so the pool can retire a grown worker */
   | { op: "closed"; heapUsedMb?: number }

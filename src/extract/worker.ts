@@ -77,7 +77,6 @@ async function handle(req: WorkerRequest): Promise<void> {
         } catch {
           /* no usable info dictionary */
         }
-        meta.outline = await readOutline(doc);
       }
       send({ op: "opened", meta });
       return;
@@ -86,6 +85,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       const out: PageAnalysis[] = [];
       for (const n of req.pages) out.push(await analyzePage(n));
       send({ op: "analyzed", pages: out });
+      return;
+    }
+    case "outline": {
+      send({ op: "outlined", outline: await readOutline(doc!) });
       return;
     }
     case "render": {

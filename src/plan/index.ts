@@ -27,7 +27,7 @@ export interface PlanOptions {
   customSchema?: boolean;
 }
 
-export const DEFAULT_OUTPUT_RESERVE = 8192;
+export { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
 
 function documentTitle(doc: DocumentModel): string {
   const title = doc.source.title?.trim();

@@ -53,6 +53,14 @@ describe.skipIf(!hasCorpus)("planning the real corpus", () => {
     expect(plan.mode).toBe("map-reduce");
     expect(plan.requests.filter((r) => r.kind === "map").length).toBeGreaterThan(1);
     expect(planDocument(document, options)).toEqual(plan);
+    // its long outline (1,372 entries, resolved all at once) points at the pages that carry the titles
+    const norm = (t: string) => t.toLowerCase().replace(/\s+/g, " ").trim();
+    const pageText = new Map(document.pages.map((p) => [p.number, norm(p.blocks.map((b) => ("text" in b ? b.text : "")).join(" "))]));
+    expect(document.outline.length).toBeGreaterThan(1000);
+    expect(document.outline[0]).toEqual({ title: "Codex DAO", page: 1, level: 1 });
+    const found = document.outline.filter((o) => pageText.get(o.page)?.includes(norm(o.title))).length;
+    expect(found / document.outline.length).toBeGreaterThan(0.95);
+    for (let i = 1; i < document.outline.length; i++) expect(document.outline[i]!.page).toBeGreaterThanOrEqual(document.outline[i - 1]!.page);
   });
 
   it("longdoc plan prints the table and plan.json", async () => {

@@ -2,7 +2,7 @@
  * One walk over a page's operator list: where images are painted and where vector paths are
  * drawn, in top-left page coordinates (the viewport at scale 1, rotation applied).
  */
-import { OPS, type PDFPageProxy } from "../pdfjs.js";
+import { ANALYSIS_OPERATOR_LIST, OPS, type PDFPageProxy } from "../pdfjs.js";
 import type { BBox } from "../../model/document.js";
 import type { PageLayout } from "../types.js";
 import { area, clusterBoxes, height, intersect, multiply, transformBox, union, width, type Matrix } from "./geometry.js";
@@ -149,7 +149,7 @@ function isWhite(color: string): boolean {
 export async function analyzePageFigures(page: PDFPageProxy, layout: PageLayout): Promise<PageFigureCandidates> {
   const viewport = page.getViewport({ scale: 1 });
   const pageBox: BBox = [0, 0, viewport.width, viewport.height];
-  const ops = await page.getOperatorList();
+  const ops = await page.getOperatorList(ANALYSIS_OPERATOR_LIST);
   const { fnArray, argsArray } = ops;
 
   let st: GState = { ctm: [...viewport.transform] as Matrix, clip: pageBox, fill: "#000000", stroke: "#000000" };

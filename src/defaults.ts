@@ -1,0 +1,9 @@
+/**
+ * Defaults the CLI's option help and the pipeline share. Kept free of imports: the CLI loads it
+ * before any command runs, and `extract` must not pay for the model side's modules.
+ */
+export const DEFAULT_OUT_DIR = "longdoc-out";
+/** output tokens reserved per request */
+export const DEFAULT_OUTPUT_RESERVE = 8192;
+/** model requests in flight */
+export const DEFAULT_REQUESTS = 4;
