@@ -18,6 +18,8 @@ function figureOf(figures: Map<string, FigureImage>, id: string): FigureImage {
 }
 
 async function resized(fig: FigureImage, width: number, height: number): Promise<{ data: Buffer; mime: FigureImage["mime"] }> {
+  // planned at the size it was rendered: sent as extracted (no second lossy encode, no CPU)
+  if (fig.width === width && fig.height === height) return { data: fig.data, mime: fig.mime };
   const pipeline = sharp(fig.data).resize(width, height, { fit: "fill" });
   // photographs stay JPEG (smaller upload); everything else PNG (sharp lines, text)
   if (fig.mime === "image/jpeg") return { data: await pipeline.jpeg({ quality: 90 }).toBuffer(), mime: "image/jpeg" };

@@ -14,7 +14,7 @@ describe("in-thread pdf.js messages", () => {
     expect(copy.chunk.argsArray[0]).toBe(args);
     expect(copy.stream).toBe(4);
 
-    const text = { items: [{ str: "x" }], styles: { f1: {} } };
+    const text: { items: Array<{ str: string }>; styles: Record<string, object> } = { items: [{ str: "x" }], styles: { f1: {} } };
     const textCopy = copyMessage({ stream: 4, chunk: text }) as { chunk: typeof text };
     // what getTextContent does after sending a chunk
     text.items = [];

@@ -61,6 +61,20 @@ describe("materializeParts", () => {
     }
   });
 
+  it("sends a figure planned at its rendered size byte for byte, and re-encodes only a resized one", async () => {
+    const data = await solid(640, 480, 40, "image/jpeg");
+    const figures = new Map<string, FigureImage>([["p1-f1", { id: "p1-f1", data, mime: "image/jpeg", width: 640, height: 480 }]]);
+    const [same, smaller] = await materializeParts(
+      [
+        { type: "image", figureId: "p1-f1", width: 640, height: 480 },
+        { type: "image", figureId: "p1-f1", width: 320, height: 240 },
+      ],
+      figures,
+    );
+    expect(same!.type === "image" && Buffer.compare(same.data, data)).toBe(0);
+    expect(smaller!.type === "image" && (await sharp(smaller.data).metadata()).width).toBe(320);
+  });
+
   it("rejects a figure without image data", async () => {
     await expect(materializeParts([{ type: "image", figureId: "p1-f1", width: 10, height: 10 }], new Map())).rejects.toThrow(/p1-f1/);
   });
