@@ -104,21 +104,26 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     for (let i = workers.length; i < count; i++) workers.push(acquireWorker());
     await Promise.all(workers.slice(early ? 2 : 1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
 
-    // contiguous shares: each worker keeps the fonts of its part of the document
-    const shares = splitEvenly(pageNumbers, workers.length);
-    // the outline (resolving a long one takes ~0.1 s) is read by whichever worker finishes its
-    // pages first, while the other is still busy
-    let outline: Promise<WorkerReply> | undefined;
-    const analyzed = await Promise.all(
-      shares.map(async (share, i) => {
-        const reply = (await ask(workers[i], { op: "analyze", pages: share })) as Extract<WorkerReply, { op: "analyzed" }>;
-        debug(`worker ${i + 1} analyzed ${share.length} pages`);
-        outline ??= ask(workers[i], { op: "outline" });
-        return reply.pages;
+    // Pages go out in contiguous runs (a worker keeps the fonts of its run) to whichever worker is
+    // free, so one with heavier pages does not leave the other idle. The first worker reads the
+    // outline (resolving a long one takes ~0.1 s) while the others start on the pages.
+    const runs = splitEvenly(pageNumbers, Math.ceil(pageNumbers.length / runLength(pageNumbers.length, workers.length)));
+    const analyzed: PageAnalysis[][] = new Array(runs.length);
+    let nextRun = 0;
+    await Promise.all(
+      workers.map(async (w, i) => {
+        if (i === 0) {
+          meta.outline = ((await ask(w, { op: "outline" })) as Extract<WorkerReply, { op: "outlined" }>).outline;
+          debug("outline read");
+        }
+        let pages = 0;
+        for (let r = nextRun++; r < runs.length; r = nextRun++) {
+          analyzed[r] = ((await ask(w, { op: "analyze", pages: runs[r] })) as Extract<WorkerReply, { op: "analyzed" }>).pages;
+          pages += runs[r].length;
+        }
+        debug(`worker ${i + 1} analyzed ${pages} pages`);
       }),
     );
-    meta.outline = ((await outline!) as Extract<WorkerReply, { op: "outlined" }>).outline;
-    debug("outline read");
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
@@ -285,6 +290,11 @@ async function hashFile(path: string): Promise<{ sha256: string; bytes: number }
     throw new InputError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? "error"})`, path);
   }
   return { sha256: hash.digest("hex"), bytes: info.size };
+}
+
+/** Pages per run handed to a worker: about eight runs per worker, at most 32 pages, at least 4. */
+function runLength(pages: number, workers: number): number {
+  return workers === 1 ? pages : Math.max(4, Math.min(32, Math.ceil(pages / (workers * 8))));
 }
 
 function splitEvenly<T>(items: T[], parts: number): T[][] {
