@@ -46,8 +46,11 @@ const EARLY_SECOND_WORKER_BYTES = 1_500_000;
 const CLOSE_LIMIT_MS = 5_000;
 
 export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promise<Extraction> {
-  const { sha256, bytes } = await hashFile(pdfPath);
+  const bytes = await fileSize(pdfPath);
   if (bytes === 0) throw new InputError(`${pdfPath}: empty file, not a PDF`, pdfPath);
+  // the hash is read alongside the workers' start, not before it
+  const hashing = sha256Of(pdfPath);
+  hashing.catch(() => undefined);
   const maxSide = opts.imageMaxSide ?? 1540;
   const workers: PdfWorker[] = [];
   // a worker timed out or crashed: every worker of this document is stopped, none goes back to the pool
@@ -127,7 +130,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
-    const { document, pending } = assemble(pdfPath, sha256, bytes, meta, analyses);
+    const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
     const figures = new Map<string, FigureImage>();
     if (opts.render === false) {
       // loaded here only: the render module pulls in canvas and sharp
@@ -270,11 +273,14 @@ export async function writeExtraction(extraction: Extraction, outDir: string): P
       if (image) await writeFileAtomically(join(outDir, b.file), image.data);
     }),
   );
-  await writeJsonAtomically(join(outDir, "document.json"), document);
-  await writeFileAtomically(join(outDir, "document.md"), renderDocumentMarkdown(document));
+  // the second is rendered while the first one's bytes go to disk
+  await Promise.all([
+    writeJsonAtomically(join(outDir, "document.json"), document),
+    writeFileAtomically(join(outDir, "document.md"), renderDocumentMarkdown(document)),
+  ]);
 }
 
-async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+async function fileSize(path: string): Promise<number> {
   let info;
   try {
     info = await stat(path);
@@ -283,13 +289,17 @@ async function hashFile(path: string): Promise<{ sha256: string; bytes: number }
     throw new InputError(`${path}: cannot read file (${code === "ENOENT" ? "no such file" : code ?? "error"})`, path);
   }
   if (!info.isFile()) throw new InputError(`${path}: not a file`, path);
+  return info.size;
+}
+
+async function sha256Of(path: string): Promise<string> {
   const hash = createHash("sha256");
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (err) {
     throw new InputError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? "error"})`, path);
   }
-  return { sha256: hash.digest("hex"), bytes: info.size };
+  return hash.digest("hex");
 }
 
 /** Pages per run handed to a worker: about eight runs per worker, at most 32 pages, at least 4. */
