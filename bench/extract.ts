@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       poppler ? (text / 1000).toFixed(2) : "-",
       poppler ? (images / 1000).toFixed(2) : "-",
       prss !== undefined ? prss.toFixed(0) : "-",
-      poppler ? (r.ms / text).toFixed(1) : "-",
+      poppler ? (r.ms / text).toFixed(2) : "-",
     ]);
     process.stderr.write(`  ${f} done\n`);
   }
