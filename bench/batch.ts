@@ -23,7 +23,8 @@
  * not the request slots bounds the run. "load" = 1-minute load average at the end (compare with the
  * machine's cores). "slot busy" = Σ over requests of (request-start → request-end events) / R: the
  * ideal (issue) plus what the client and server add to each request beyond the latency model (body
- * building, transfer, checks), as seen from the CLI. Wall time includes the CLI's process start-up.
+ * building, transfer, checks), as seen from the CLI. "all planned" = when the last document was planned:
+ * what comes after it is the tail, requests only. Wall time includes the CLI's process start-up.
  */
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   console.log("ideal (issue) = Σ server time / R   (the issue's definition: total server time divided by --requests)");
   console.log("ideal (bound) = first request + max(Σ server time / R, longest document chain)   (see bench/batch.ts)\n");
   console.log(
-    "requests | docs ok | requests sent | server Σ s | ideal (issue) s | first s | chain s | ideal (bound) s |  wall s | wall/ideal (issue) | wall/ideal (bound) | cpu stage s | slot busy s | load",
+    "requests | docs ok | requests sent | server Σ s | ideal (issue) s | first s | chain s | ideal (bound) s |  wall s | wall/ideal (issue) | wall/ideal (bound) | cpu stage s | slot busy s | all planned s | load",
   );
   try {
     for (const slots of slotsList) {
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
       let cpuStage = 0;
       const requestStart = new Map<string, number>();
       let slotBusy = 0;
+      let lastPlannedAt = 0;
       const t0 = performance.now();
       const code = await runCli(
         ["summarize", input, "--out", out, "--provider", "openai", "--base-url", server.url, "--no-cache", "--json", "--concurrency", String(concurrency), "--requests", String(slots)],
@@ -114,7 +116,10 @@ async function main(): Promise<void> {
           }
           if (e.type === "request-end") slotBusy += (performance.now() - requestStart.get(`${e.document}\0${e.id}`)!) / 1000;
           if (e.type === "document-start") cpuStart.set(e.document, performance.now());
-          if (e.type === "document-planned") cpuStage += (performance.now() - cpuStart.get(e.document)!) / 1000;
+          if (e.type === "document-planned") {
+            cpuStage += (performance.now() - cpuStart.get(e.document)!) / 1000;
+            lastPlannedAt = performance.now();
+          }
         },
       );
       const result = { index: JSON.parse(readFileSync(join(out, "index.json"), "utf8")) as BatchIndex };
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
           (wall / ideal).toFixed(3).padStart(18),
           fmt(cpuStage / concurrency).padStart(11),
           fmt(slotBusy / slots).padStart(11),
+          fmt((lastPlannedAt - t0) / 1000).padStart(12),
           loadavg()[0].toFixed(1),
         ].join(" | "),
       );

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { resolve, join } from "node:path";
 import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
+import { countPages } from "../extract/page-count.js";
 import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
@@ -272,11 +273,18 @@ export async function runBatch(
     }
   };
 
-  // Largest files start first: they usually take the longest to extract and to answer, and a long
-  // document started last would keep the run waiting on it alone while every other slot sits idle.
-  // The smallest one goes first of all, so a first request is out within a second or so instead of
-  // after the largest extraction. The index keeps the input order.
-  const running = new Map((await startOrder(pdfs)).map((pdf) => [pdf, runOne(pdf)]));
+  // The smallest file goes first: its request is out within a second or so. When request slots
+  // are the scarce side (no more than two per extracting document), a few more small files follow
+  // to keep them busy while the long documents extract; with more slots than that, extraction is the
+  // bottleneck and the long documents should not wait. Then the longest documents: they take the
+  // longest to extract and to answer, and one started last would keep the run waiting on it alone
+  // while every other slot sits idle. Length is the page count (counted while the first documents
+  // run), else the file size. The index keeps the input order.
+  const sizes = await fileSizes(pdfs);
+  const running = new Map<string, Promise<IndexEntry>>();
+  const openers = smallestOf(pdfs, sizes, requests <= 2 * concurrency ? requests : 1);
+  for (const pdf of openers) running.set(pdf, runOne(pdf));
+  for (const pdf of await longestFirst(pdfs.filter((p) => !running.has(p)), sizes)) running.set(pdf, runOne(pdf));
   const entries = await Promise.all(pdfs.map((pdf) => running.get(pdf)!));
   const indexWarning = index.warning;
   if (indexWarning) warnings.push(indexWarning);
@@ -352,13 +360,32 @@ function gatedSlots(
   };
 }
 
-/** The smallest file, then the rest largest first; equal sizes (and unreadable files, sized 0) keep their input order. */
-async function startOrder(pdfs: string[]): Promise<string[]> {
-  const sizes = new Map(await Promise.all(pdfs.map(async (pdf) => [pdf, await stat(pdf).then((s) => s.size, () => 0)] as const)));
-  const order = [...pdfs].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
-  const smallest = order.findLastIndex((pdf) => sizes.get(pdf)! > 0);
-  if (smallest > 0) order.unshift(...order.splice(smallest, 1));
-  return order;
+/** Bytes of each file; an unreadable one counts 0 (its run reports it). */
+async function fileSizes(pdfs: string[]): Promise<Map<string, number>> {
+  return new Map(await Promise.all(pdfs.map(async (pdf) => [pdf, await stat(pdf).then((s) => s.size, () => 0)] as const)));
+}
+
+/** The `n` smallest readable files, smallest first; equals keep their input order. */
+function smallestOf(pdfs: string[], sizes: Map<string, number>, n: number): string[] {
+  return pdfs
+    .filter((pdf) => sizes.get(pdf)! > 0)
+    .sort((a, b) => sizes.get(a)! - sizes.get(b)!)
+    .slice(0, n);
+}
+
+/** how long counting pages may take before the rest is ordered by size alone */
+const COUNT_BUDGET_MS = 2_000;
+
+/**
+ * Most pages first, then the files without a count (unreadable, or past the counting budget); ties
+ * and uncounted files go larger file first. Pages are counted largest file first.
+ */
+async function longestFirst(pdfs: string[], sizes: Map<string, number>): Promise<string[]> {
+  const bySize = [...pdfs].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
+  if (bySize.length < 2) return bySize;
+  const pages = await countPages(bySize, { budgetMs: COUNT_BUDGET_MS });
+  const counted = bySize.filter((pdf) => pages.has(pdf)).sort((a, b) => pages.get(b)! - pages.get(a)!);
+  return [...counted, ...bySize.filter((pdf) => !pages.has(pdf))];
 }
 
 function positive(n: number, flag: string): number {

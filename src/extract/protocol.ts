@@ -8,7 +8,9 @@ export type WorkerRequest =
   | { op: "analyze"; pages: number[] }
   | { op: "outline" }
   | { op: "render"; items: RenderItem[]; maxSide: number }
-  | { op: "close" };
+  | { op: "close" }
+  /** page count of another file, without touching the open document */
+  | { op: "count"; file: string };
 
 export interface RenderItem {
   key: string;
@@ -47,6 +49,7 @@ export type WorkerReply =
   | { op: "opened"; meta: DocMeta }
   | { op: "analyzed"; pages: PageAnalysis[] }
   | { op: "outlined"; outline: OutlineEntry[] }
+  | { op: "counted"; pages?: number }
   | { op: "rendered"; items: RenderedItem[] }
   /** heapUsedMb: the worker's JS heap after closing, so the pool can retire a grown worker */
   | { op: "closed"; heapUsedMb?: number }

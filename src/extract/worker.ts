@@ -87,6 +87,18 @@ async function handle(req: WorkerRequest): Promise<void> {
       send({ op: "analyzed", pages: out });
       return;
     }
+    case "count": {
+      let pages: number | undefined;
+      try {
+        const opened = await openPdf(req.file, new Uint8Array(await readFile(req.file)));
+        pages = opened.doc.numPages;
+        await opened.doc.destroy();
+      } catch {
+        /* unreadable or encrypted: no count */
+      }
+      send({ op: "counted", pages });
+      return;
+    }
     case "outline": {
       send({ op: "outlined", outline: await readOutline(doc!) });
       return;
