@@ -373,19 +373,27 @@ function smallestOf(pdfs: string[], sizes: Map<string, number>, n: number): stri
     .slice(0, n);
 }
 
-/** how long counting pages may take before the rest is ordered by size alone */
+/** how long counting pages may take; files left uncounted are estimated from their size */
 const COUNT_BUDGET_MS = 2_000;
+/** larger files are not read just to count pages: their size says they are long */
+const COUNT_MAX_BYTES = 64 * 2 ** 20;
 
 /**
- * Most pages first, then the files without a count (unreadable, or past the counting budget); ties
- * and uncounted files go larger file first. Pages are counted largest file first.
+ * Most pages first. Pages are counted largest file first, within a time budget; a file without a
+ * count (unreadable, too large, or past the budget) is estimated from its size at the median bytes
+ * per page of the counted ones. Ties go larger file first.
  */
 async function longestFirst(pdfs: string[], sizes: Map<string, number>): Promise<string[]> {
   const bySize = [...pdfs].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
   if (bySize.length < 2) return bySize;
-  const pages = await countPages(bySize, { budgetMs: COUNT_BUDGET_MS });
-  const counted = bySize.filter((pdf) => pages.has(pdf)).sort((a, b) => pages.get(b)! - pages.get(a)!);
-  return [...counted, ...bySize.filter((pdf) => !pages.has(pdf))];
+  const pages = await countPages(
+    bySize.filter((pdf) => sizes.get(pdf)! <= COUNT_MAX_BYTES),
+    { budgetMs: COUNT_BUDGET_MS },
+  );
+  const perPage = [...pages].map(([pdf, n]) => sizes.get(pdf)! / Math.max(1, n)).sort((a, b) => a - b);
+  const bytesPerPage = perPage.length ? perPage[Math.floor(perPage.length / 2)] : 100_000;
+  const length = (pdf: string) => pages.get(pdf) ?? sizes.get(pdf)! / bytesPerPage;
+  return bySize.sort((a, b) => length(b) - length(a));
 }
 
 function positive(n: number, flag: string): number {
