@@ -73,6 +73,8 @@ export interface SummarizeOptions {
 export interface SummarizeContext {
   /** shared slots: a batch bounds requests in flight across all documents with one */
   requestSlots?: RequestSlots;
+  /** the source's sha256 when the caller has already read it */
+  sha256?: string;
   signal?: AbortSignal;
   onEvent?: PipelineEventListener;
 }
@@ -166,7 +168,7 @@ async function run(
   ctx.signal?.throwIfAborted();
 
   const t0 = Date.now();
-  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide });
+  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide, sha256: ctx.sha256 });
   emit({
     type: "extracted",
     document: pdfPath,

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeJsonAtomically } from "../io/atomic.js";
@@ -15,12 +14,6 @@ export interface DoneMarker {
   finishedAt: string;
   /** the index row of the run that produced the outputs (reused when the document is skipped) */
   entry: IndexEntry;
-}
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /**

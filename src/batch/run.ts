@@ -8,7 +8,8 @@ import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
-import { findUpToDate, removeDoneMarker, sha256OfFile, writeDoneMarker } from "./resume.js";
+import { sha256OfFile } from "../io/sha256.js";
+import { findUpToDate, removeDoneMarker, writeDoneMarker } from "./resume.js";
 import type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner } from "./types.js";
 
 export interface BatchOptions {
@@ -236,6 +237,7 @@ export async function runBatch(
     });
     const work = runDocument(pdf, outDir, {
       requestSlots: gatedSlots(requestSlots, beforeRequest, gate, inFlight),
+      sha256,
       signal: controller.signal,
       onEvent,
     });

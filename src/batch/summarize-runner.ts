@@ -16,6 +16,7 @@ export function summarizeRunner(options: SummarizeOptions): DocumentRunner {
       { ...options, out: dirname(outDir), folderName: basename(outDir) },
       {
         requestSlots: ctx.requestSlots,
+        sha256: ctx.sha256,
         signal: ctx.signal,
         onEvent: (e) => {
           switch (e.type) {

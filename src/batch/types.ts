@@ -15,6 +15,8 @@ export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" 
 export interface DocumentRunContext {
   /** shared by every document: model requests in flight across the batch */
   requestSlots: RequestSlots;
+  /** the source's sha256, read for the resume check: the document need not read it again */
+  sha256: string;
   signal: AbortSignal;
   onEvent: (e: DocumentEvent) => void;
 }

@@ -3,13 +3,12 @@
  * The pdf.js work runs in worker threads (time limit, both cores) borrowed from a pool that outlives
  * one document; cross-page passes run here.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
+import { sha256OfFile } from "../io/sha256.js";
 import type { Block, DocumentModel, Extraction, FigureImage, Page } from "../model/document.js";
 import { buildPageBlocks, type PageBlock, type PendingFigure } from "./blocks.js";
 import { selectFigures } from "./figures/select.js";
@@ -35,6 +34,8 @@ export interface ExtractOptions {
   timeoutMs?: number;
   /** worker threads for one document (1–2); default min(2, cores) */
   workers?: number;
+  /** the file's sha256 when the caller has already read it (a batch does, to check resume) */
+  sha256?: string;
 }
 
 const OPEN_LIMIT_MS = 60_000;
@@ -48,8 +49,8 @@ const CLOSE_LIMIT_MS = 5_000;
 export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promise<Extraction> {
   const bytes = await fileSize(pdfPath);
   if (bytes === 0) throw new InputError(`${pdfPath}: empty file, not a PDF`, pdfPath);
-  // the hash is read alongside the workers' start, not before it
-  const hashing = sha256Of(pdfPath);
+  // the hash is read alongside the workers' start, not before it (or taken from a caller that read it)
+  const hashing = opts.sha256 !== undefined ? Promise.resolve(opts.sha256) : sha256Of(pdfPath);
   hashing.catch(() => undefined);
   const maxSide = opts.imageMaxSide ?? 1540;
   const workers: PdfWorker[] = [];
@@ -293,13 +294,11 @@ async function fileSize(path: string): Promise<number> {
 }
 
 async function sha256Of(path: string): Promise<string> {
-  const hash = createHash("sha256");
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return await sha256OfFile(path);
   } catch (err) {
     throw new InputError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? "error"})`, path);
   }
-  return hash.digest("hex");
 }
 
 /** Pages per run handed to a worker: about eight runs per worker, at most 32 pages, at least 4. */

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { CostGuard } from "../../src/batch/cost-guard.js";
 import { BatchIndexFile } from "../../src/batch/index-file.js";
 import { BatchProgressState, createProgressReporter } from "../../src/batch/progress.js";
-import { findUpToDate, hashOptions, sha256OfFile, writeDoneMarker } from "../../src/batch/resume.js";
+import { findUpToDate, hashOptions, writeDoneMarker } from "../../src/batch/resume.js";
+import { sha256OfFile } from "../../src/io/sha256.js";
 import type { IndexEntry } from "../../src/model/batch.js";
 import { testOutDir } from "../support/paths.js";
 
