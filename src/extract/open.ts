@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ensurePdfjsWorker, getDocument, VerbosityLevel, type PDFDocumentProxy } from "./pdfjs.js";
 import { loadError } from "./load-error.js";
+import { deferGlyphOutlines, type GlyphOutlines } from "./glyph-outlines.js";
 
 export { loadError, oneLine } from "./load-error.js";
 
@@ -16,6 +17,8 @@ export interface OpenedPdf {
   doc: PDFDocumentProxy;
   /** true when the file has an /Encrypt dictionary (opened with a password or an empty one) */
   encrypted: boolean;
+  /** call before rendering: the analysis parses glyphs without building their outlines */
+  outlines: GlyphOutlines;
 }
 
 export async function openPdf(file: string, data: Uint8Array, password?: string): Promise<OpenedPdf> {
@@ -31,7 +34,8 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
     isEvalSupported: false,
     verbosity: VerbosityLevel.ERRORS - 1,
     useSystemFonts: false,
-    disableFontFace: true,
+    // parser side only: the display side draws every font from outlines (glyph-outlines.ts)
+    disableFontFace: false,
   });
   let doc: PDFDocumentProxy;
   try {
@@ -39,6 +43,7 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
   } catch (err) {
     throw loadError(file, err, password);
   }
+  const outlines = deferGlyphOutlines(doc);
   let encrypted = false;
   try {
     const meta = await doc.getMetadata();
@@ -46,6 +51,6 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
   } catch {
     /* metadata is optional */
   }
-  return { doc, encrypted };
+  return { doc, encrypted, outlines };
 }
 

@@ -8,6 +8,7 @@ import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import type { PageFigureCandidates } from "./figures/index.js";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { GlyphOutlines } from "./glyph-outlines.js";
 import { analyzePageFigures } from "./figures/analyze.js";
 import { readPageLayout } from "./layout.js";
 import { openPdf, oneLine } from "./open.js";
@@ -34,6 +35,7 @@ function loadRenderer() {
 }
 
 let doc: PDFDocumentProxy | undefined;
+let outlines: GlyphOutlines | undefined;
 
 /** V8's gc() without --expose-gc (not allowed in a worker's execArgv): the flag, then a context that has it */
 const collectGarbage = (() => {
@@ -60,11 +62,13 @@ async function handle(req: WorkerRequest): Promise<void> {
       // a pooled worker serves one document after another: never keep the previous one
       await doc?.destroy().catch(() => undefined);
       doc = undefined;
+      outlines = undefined;
       const data = new Uint8Array(await readFile(req.file));
       const opened = await openPdf(req.file, data, req.password).catch((err: unknown) => {
         throw err;
       });
       doc = opened.doc;
+      outlines = opened.outlines;
       const meta: DocMeta = { numPages: doc.numPages, encrypted: opened.encrypted, outline: [] };
       if (req.withMeta) {
         try {
@@ -107,6 +111,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       // the fonts the analysis loaded stay: rendering reuses them (dropping them cost 10–20% more
       // CPU on figure-heavy files and did not lower peak RSS); each page is freed after its figures
       const { renderFigure } = await loadRenderer();
+      await outlines!.beforeRender();
       const items: RenderedItem[] = [];
       const transfer: ArrayBuffer[] = [];
       for (const item of req.items) {
@@ -131,6 +136,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     case "close": {
       await doc?.destroy().catch(() => undefined);
       doc = undefined;
+      outlines = undefined;
       // the worker waits idle in the pool now: collect the document's garbage while idle, not
       // while the next document needs the memory, and report what stays
       collectGarbage?.();
