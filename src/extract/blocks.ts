@@ -2,9 +2,9 @@
  * Builds one page's blocks: text lines outside figures and captions, read in column order, joined
  * into paragraphs and headings, with each figure placed where it stands.
  */
-import type { BBox, Block, FigureBlock, OutlineEntry } from "../model/document.js";
+import type { BBox, Block, FigureBlock } from "../model/document.js";
 import { readingOrder, type OrderedItem } from "./columns.js";
-import { headingLevel, type HeadingScale } from "./headings.js";
+import { headingLevel, type HeadingScale, type OutlineTitle } from "./headings.js";
 import { buildParagraphs } from "./paragraphs.js";
 import type { FigureRegion, PageLayout, TextLine } from "./types.js";
 
@@ -27,7 +27,7 @@ export function buildPageBlocks(
   regions: FigureRegion[],
   dropLines: Set<number>,
   scale: HeadingScale,
-  outline: OutlineEntry[],
+  outline: OutlineTitle[],
 ): PageBlock[] {
   const skip = new Set(dropLines);
   for (const r of regions) for (const i of r.captionLines) skip.add(i);

@@ -46,14 +46,32 @@ export function headingScale(pages: PageLayout[], bodySize: number): HeadingScal
   return { bodySize, sizes: sizes.slice(0, 5) };
 }
 
+/** An outline entry's title, normalised once for the comparisons of every paragraph on its page. */
+export interface OutlineTitle {
+  level: number;
+  norm: string;
+  /** without a leading section number */
+  bare: string;
+}
+
+export function outlineTitles(entries: OutlineEntry[]): OutlineTitle[] {
+  return entries.map((o) => {
+    const n = norm(o.title);
+    return { level: o.level, norm: n, bare: stripNum(n) };
+  });
+}
+
 /** The heading level of a paragraph, or undefined when it is body text. */
-export function headingLevel(p: Paragraph, scale: HeadingScale, outlineTitles: OutlineEntry[]): number | undefined {
+export function headingLevel(p: Paragraph, scale: HeadingScale, titles: OutlineTitle[]): number | undefined {
   const text = p.text.trim();
   if (!/\p{L}/u.test(text) || text.length > 200) return undefined;
   // an uncaptured caption is text, not a heading
   if (/^(fig(ure)?\.?|table|listing|algorithm|chart|exhibit|abbildung|tabelle|tableau|그림|표|图|表)\s*[\dIVX]/iu.test(text)) return undefined;
-  const fromOutline = outlineTitles.find((o) => sameTitle(o.title, text));
-  if (fromOutline) return Math.min(6, fromOutline.level);
+  if (titles.length > 0) {
+    const n = norm(text);
+    const fromOutline = titles.find((t) => sameNormalTitle(t.norm, t.bare, n));
+    if (fromOutline) return Math.min(6, fromOutline.level);
+  }
   if (p.lines.length > 3) return undefined;
   const rank = scale.sizes.indexOf(roundSize(p.fontSize));
   if (rank >= 0 && roundSize(p.fontSize) >= scale.bodySize * 1.15) return Math.min(6, rank + 1);
@@ -65,12 +83,16 @@ export function headingLevel(p: Paragraph, scale: HeadingScale, outlineTitles: O
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+// outline titles often drop or add the section number
+const stripNum = (s: string) => s.replace(/^[\divxlc]+/, "");
 
 export function sameTitle(outlineTitle: string, text: string): boolean {
-  const a = norm(outlineTitle), b = norm(text);
+  const a = norm(outlineTitle);
+  return sameNormalTitle(a, stripNum(a), norm(text));
+}
+
+function sameNormalTitle(a: string, aBare: string, b: string): boolean {
   if (a.length < 2 || b.length < 2) return false;
   if (a === b) return true;
-  // outline titles often drop or add the section number
-  const stripNum = (s: string) => s.replace(/^[\divxlc]+/, "");
-  return stripNum(a) === stripNum(b) && stripNum(a).length >= 4;
+  return aBare.length >= 4 && aBare === stripNum(b);
 }

@@ -12,7 +12,7 @@ import { sha256OfFile } from "../io/sha256.js";
 import type { Block, DocumentModel, Extraction, FigureImage, Page } from "../model/document.js";
 import { buildPageBlocks, type PageBlock, type PendingFigure } from "./blocks.js";
 import { selectFigures } from "./figures/select.js";
-import { bodyFontSize, headingScale } from "./headings.js";
+import { bodyFontSize, headingScale, outlineTitles, type OutlineTitle } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { parsePageRange } from "./pages-range.js";
@@ -208,9 +208,17 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
   const textLayouts = layouts.filter((l) => l.textLayer);
   const scale = headingScale(textLayouts, bodyFontSize(textLayouts));
 
+  const titlesByPage = new Map<number, OutlineTitle[]>();
+  for (const o of meta.outline) {
+    if (o.page === undefined) continue;
+    const list = titlesByPage.get(o.page) ?? [];
+    list.push(...outlineTitles([o]));
+    titlesByPage.set(o.page, list);
+  }
+
   const pending: Array<[PendingFigure, Page]> = [];
   const pages: Page[] = layouts.map((layout, i) => {
-    const outline = meta.outline.filter((o) => o.page === layout.number);
+    const outline = titlesByPage.get(layout.number) ?? [];
     const blocks: PageBlock[] = buildPageBlocks(layout, regions[i] ?? [], heads[i], scale, outline);
     const page: Page = {
       number: layout.number,
