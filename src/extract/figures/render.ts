@@ -6,6 +6,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
+import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
 /** A rendered figure plus anything the document's warnings should say about it. */
 export interface RenderedFigureResult extends RenderedFigure {
@@ -72,11 +73,25 @@ export async function renderFigure(
   });
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
-  await page.render({
+  let task: { _internalRenderTask?: { operatorList?: CullOperatorList } } | undefined;
+  const cull = cullOffCanvasText(
+    () => task?._internalRenderTask?.operatorList,
+    (id) => {
+      const font: unknown = page.commonObjs.has(id) ? page.commonObjs.get(id) : undefined;
+      return typeof font === "object" && font !== null ? (font as CullFont) : undefined;
+    },
+    viewport.transform,
+    width,
+    height,
+  );
+  const rendering = page.render({
     canvas: canvas as unknown as HTMLCanvasElement,
     canvasContext: ctx as unknown as CanvasRenderingContext2D,
     viewport,
-  }).promise;
+    operationsFilter: (i: number) => cull.filter(i),
+  });
+  task = rendering as unknown as typeof task;
+  await rendering.promise;
   const pixels = ctx.getImageData(0, 0, width, height).data;
   // the canvas's native surface is invisible to the JS heap, so GC would not hurry to free it
   canvas.width = 0;
