@@ -114,7 +114,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       await outlines!.beforeRender();
       const items: RenderedItem[] = [];
       const transfer: ArrayBuffer[] = [];
-      for (const item of req.items) {
+      for (const [k, item] of req.items.entries()) {
         let page;
         try {
           page = await doc!.getPage(item.page);
@@ -126,8 +126,9 @@ async function handle(req: WorkerRequest): Promise<void> {
         } catch (err) {
           items.push({ key: item.key, error: oneLine((err as Error)?.message ?? String(err)) });
         } finally {
-          // decoded images of a photo-heavy page are large: free them before the next page
-          page?.cleanup();
+          // decoded images of a photo-heavy page are large: free them before the next page (the
+          // page's other figures, which come next, reuse its operator list and images)
+          if (req.items[k + 1]?.page !== item.page) page?.cleanup();
         }
       }
       send({ op: "rendered", items }, transfer);
