@@ -151,6 +151,21 @@ export async function releaseWorker(w: PdfWorker, healthy: boolean): Promise<voi
   idleTimer.unref();
 }
 
+/**
+ * Starts n workers ahead of need and keeps them idle, so pdf.js loads (~0.15 s a worker) while the
+ * caller is still loading its own modules; extract() then takes them from the pool.
+ */
+export function prewarmWorkers(n: number): void {
+  for (let i = idle.length; i < Math.min(n, MAX_IDLE); i++) {
+    const w = new PdfWorker();
+    w.hold(false);
+    idle.push(w);
+  }
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => void stopIdleWorkers(), IDLE_MS);
+  idleTimer.unref();
+}
+
 /** Stops every idle worker now (tests, or a caller that wants its memory back). */
 export async function stopIdleWorkers(): Promise<void> {
   clearTimeout(idleTimer);

@@ -12,11 +12,14 @@ import type { GlyphOutlines } from "./glyph-outlines.js";
 import { analyzePageFigures } from "./figures/analyze.js";
 import { readPageLayout } from "./layout.js";
 import { openPdf, oneLine } from "./open.js";
+import { ensurePdfjsWorker } from "./pdfjs.js";
 import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
 
 installSyncDecompression();
+// pdf.js's parser side loads now, while the worker waits for its first request
+void ensurePdfjsWorker().catch(() => undefined);
 
 // what dependencies print from here (pdf.js warnings) is noise for users, and stdout carries --json
 // events: replies carry the errors that matter
