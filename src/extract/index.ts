@@ -32,13 +32,22 @@ export interface ExtractOptions {
   imageMaxSide?: number;
   /** per-document limit; default 60 s plus 0.5 s per page */
   timeoutMs?: number;
-  /** worker threads for one document (1–2); default min(2, cores) */
+  /** worker threads for one document (1–2); default 2 with 4+ cores, else 1 (see defaultWorkers) */
   workers?: number;
   /** the file's sha256 when the caller has already read it (a batch does, to check resume) */
   sha256?: string;
 }
 
 const OPEN_LIMIT_MS = 60_000;
+/**
+ * One pdf.js worker keeps about 1.4 cores busy: V8 compiles and collects its garbage on helper
+ * threads. On 2 cores a second worker for the same document bought nothing (DA-619p: 2.1 s either
+ * way, 3.0 s of CPU with one worker and 4.0 s with two; failure-after-repair: 3.0 s with one, 3.5 s
+ * with two), and in a batch the spare core is better spent on the next document.
+ */
+function defaultWorkers(): number {
+  return availableParallelism() >= 4 ? 2 : 1;
+}
 /** below this many pages a second worker's start-up and memory (a second parsed copy) do not pay */
 const PAGES_PER_EXTRA_WORKER = 40;
 /** files at least this large start their second worker before the page count is known */
@@ -84,7 +93,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
   try {
     arm(opts.timeoutMs ?? OPEN_LIMIT_MS);
-    const wanted = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), 2));
+    const wanted = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), 2));
     const first = acquireWorker();
     workers.push(first);
     // a large file is likely long: its second worker starts and opens alongside the first (start-up
