@@ -14,58 +14,36 @@ export interface HeadingScale {
 
 const roundSize = (s: number) => Math.round(s * 2) / 2;
 
-/**
- * Font size statistics of a document's text lines, fed page by page: the body size and the heading
- * sizes come out the same whether the pages arrive at once or a run at a time.
- */
-export class HeadingStats {
-  /** characters per rounded size, in order of first use (ties go to the size met first) */
-  private readonly chars = new Map<number, number>();
-  /** lines, and lines longer than 80 characters, per rounded size */
-  private readonly lines = new Map<number, { lines: number; long: number }>();
-
-  add(page: PageLayout): void {
+/** Body text size is the size most characters are set in. */
+export function bodyFontSize(pages: PageLayout[]): number {
+  const chars = new Map<number, number>();
+  for (const page of pages) {
     for (const line of page.lines) {
       const k = roundSize(line.fontSize);
-      this.chars.set(k, (this.chars.get(k) ?? 0) + line.text.length);
-      const s = this.lines.get(k) ?? { lines: 0, long: 0 };
-      s.lines++;
-      if (line.text.length > 80) s.long++;
-      this.lines.set(k, s);
+      chars.set(k, (chars.get(k) ?? 0) + line.text.length);
     }
   }
-
-  /** Body text size is the size most characters are set in. */
-  bodySize(): number {
-    let best = 10, bestCount = -1;
-    for (const [size, count] of this.chars) if (count > bestCount) (best = size), (bestCount = count);
-    return best;
-  }
-
-  /** a size counts as a heading size when it is larger than body text and used for short lines only */
-  scale(bodySize = this.bodySize()): HeadingScale {
-    const sizes = [...this.lines.entries()].filter(([k, s]) => k >= bodySize * 1.15 && s.long <= s.lines * 0.5).map(([k]) => k);
-    sizes.sort((a, b) => b - a);
-    return { bodySize, sizes: sizes.slice(0, 5) };
-  }
-}
-
-function statsOf(pages: PageLayout[]): HeadingStats {
-  const stats = new HeadingStats();
-  for (const page of pages) stats.add(page);
-  return stats;
-}
-
-export function bodyFontSize(pages: PageLayout[]): number {
-  return statsOf(pages).bodySize();
+  let best = 10, bestCount = -1;
+  for (const [size, count] of chars) if (count > bestCount) (best = size), (bestCount = count);
+  return best;
 }
 
 export function headingScale(pages: PageLayout[], bodySize: number): HeadingScale {
-  return statsOf(pages).scale(bodySize);
-}
-
-export function sameScale(a: HeadingScale, b: HeadingScale): boolean {
-  return a.bodySize === b.bodySize && a.sizes.length === b.sizes.length && a.sizes.every((v, i) => v === b.sizes[i]);
+  // a size counts as a heading size when it is larger than body text and used for short lines only
+  const stats = new Map<number, { lines: number; long: number }>();
+  for (const page of pages) {
+    for (const line of page.lines) {
+      const k = roundSize(line.fontSize);
+      if (k < bodySize * 1.15) continue;
+      const s = stats.get(k) ?? { lines: 0, long: 0 };
+      s.lines++;
+      if (line.text.length > 80) s.long++;
+      stats.set(k, s);
+    }
+  }
+  const sizes = [...stats.entries()].filter(([, s]) => s.long <= s.lines * 0.5).map(([k]) => k);
+  sizes.sort((a, b) => b - a);
+  return { bodySize, sizes: sizes.slice(0, 5) };
 }
 
 /** An outline entry's title, normalised once for the comparisons of every paragraph on its page. */

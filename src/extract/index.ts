@@ -9,14 +9,16 @@ import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
 import { sha256OfFile } from "../io/sha256.js";
-import type { Block, Extraction, FigureImage, Page } from "../model/document.js";
-import { PageAssembler } from "./assemble.js";
-import type { PendingFigure } from "./blocks.js";
+import type { Block, DocumentModel, Extraction, FigureImage, Page } from "../model/document.js";
+import { buildPageBlocks, type PageBlock, type PendingFigure } from "./blocks.js";
+import { selectFigures } from "./figures/select.js";
+import { bodyFontSize, headingScale, outlineTitles, type OutlineTitle } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { parsePageRange } from "./pages-range.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
-import type { PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
+import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
+import { findRunningHeads } from "./running-heads.js";
 
 export { renderDocumentMarkdown };
 
@@ -120,20 +122,16 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     // outline (resolving a long one takes ~0.1 s) while the others start on the pages.
     const runs = splitEvenly(pageNumbers, Math.ceil(pageNumbers.length / runLength(pageNumbers.length, workers.length)));
     const analyzed: PageAnalysis[][] = new Array(runs.length);
-    // builds each run's pages while the workers read the next (see assemble.ts)
-    const assembler = new PageAssembler();
     let nextRun = 0;
     await Promise.all(
       workers.map(async (w, i) => {
         if (i === 0) {
           meta.outline = ((await ask(w, { op: "outline" })) as Extract<WorkerReply, { op: "outlined" }>).outline;
-          assembler.setOutline(meta.outline);
           debug("outline read");
         }
         let pages = 0;
         for (let r = nextRun++; r < runs.length; r = nextRun++) {
           analyzed[r] = ((await ask(w, { op: "analyze", pages: runs[r] })) as Extract<WorkerReply, { op: "analyzed" }>).pages;
-          assembler.add(analyzed[r]);
           pages += runs[r].length;
         }
         debug(`worker ${i + 1} analyzed ${pages} pages`);
@@ -142,7 +140,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
-    const { document, pending } = assembler.finish(pdfPath, await hashing, bytes, meta, analyses);
+    const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
     const figures = new Map<string, FigureImage>();
     if (opts.render === false) {
       // loaded here only: the render module pulls in canvas and sharp
@@ -200,6 +198,64 @@ async function handBack(w: PdfWorker, inFlight?: Promise<unknown>): Promise<void
     clearTimeout(timer);
   }
   await releaseWorker(w, closed);
+}
+
+/** Cross-page passes (running heads, figure selection, heading scale) and the page blocks. */
+function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, analyses: PageAnalysis[]) {
+  const layouts = analyses.map((a) => a.layout);
+  const warnings: string[] = [];
+  for (const a of analyses) {
+    if (a.error) warnings.push(`page ${a.layout.number}: could not be read (${a.error})`);
+    for (const w of a.candidates.warnings) warnings.push(w);
+  }
+  const broken = layouts.filter((l) => !l.textLayer && !analyses.find((a) => a.layout === l)?.error).map((l) => l.number);
+  if (broken.length) {
+    warnings.push(`no usable text layer on ${broken.length === 1 ? "page" : "pages"} ${compactRanges(broken)}: sent as page images`);
+  }
+  const heads = findRunningHeads(layouts);
+  const regions = selectFigures(analyses.map((a) => a.candidates), layouts);
+  const textLayouts = layouts.filter((l) => l.textLayer);
+  const scale = headingScale(textLayouts, bodyFontSize(textLayouts));
+
+  const titlesByPage = new Map<number, OutlineTitle[]>();
+  for (const o of meta.outline) {
+    if (o.page === undefined) continue;
+    const list = titlesByPage.get(o.page) ?? [];
+    list.push(...outlineTitles([o]));
+    titlesByPage.set(o.page, list);
+  }
+
+  const pending: Array<[PendingFigure, Page]> = [];
+  const pages: Page[] = layouts.map((layout, i) => {
+    const outline = titlesByPage.get(layout.number) ?? [];
+    const blocks: PageBlock[] = buildPageBlocks(layout, regions[i] ?? [], heads[i], scale, outline);
+    const page: Page = {
+      number: layout.number,
+      width: round1(layout.width),
+      height: round1(layout.height),
+      textLayer: layout.textLayer,
+      blocks: blocks as Block[],
+    };
+    for (const b of blocks) if (b.type === "figure") pending.push([b as PendingFigure, page]);
+    return page;
+  });
+  const document: DocumentModel = {
+    schemaVersion: 1,
+    source: {
+      path,
+      sha256,
+      bytes,
+      pages: meta.numPages,
+      ...(meta.title ? { title: meta.title } : {}),
+      ...(meta.author ? { author: meta.author } : {}),
+      ...(meta.producer ? { producer: meta.producer } : {}),
+      encrypted: meta.encrypted,
+    },
+    outline: meta.outline,
+    pages,
+    warnings,
+  };
+  return { document, pending };
 }
 
 async function renderAll(
@@ -262,12 +318,9 @@ async function sha256Of(path: string): Promise<string> {
   }
 }
 
-/**
- * Pages per run handed to a worker: about eight runs per worker, at most 32 pages, at least 4.
- * (With one worker too: each run's pages are built while it reads the next.)
- */
+/** Pages per run handed to a worker: about eight runs per worker, at most 32 pages, at least 4. */
 function runLength(pages: number, workers: number): number {
-  return Math.max(4, Math.min(32, Math.ceil(pages / (workers * 8))));
+  return workers === 1 ? pages : Math.max(4, Math.min(32, Math.ceil(pages / (workers * 8))));
 }
 
 function splitEvenly<T>(items: T[], parts: number): T[][] {
@@ -275,4 +328,19 @@ function splitEvenly<T>(items: T[], parts: number): T[][] {
   const size = Math.ceil(items.length / parts);
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+export function compactRanges(numbers: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j++;
+    parts.push(j > i ? `${numbers[i]}–${numbers[j]}` : `${numbers[i]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
 }
