@@ -58,12 +58,17 @@ function colourStats(px: Uint8ClampedArray | Buffer, limit: number): { colours: 
   return { colours: seen.size, uniform: max - min < 4 };
 }
 
-export async function renderFigure(
-  page: PDFPageProxy,
-  region: FigureRegion,
-  opts: { maxSide: number },
-): Promise<RenderedFigureResult> {
-  const warnings: string[] = [];
+/** A region's pixels (RGBA) as pdf.js draws them. */
+export interface RegionPixels {
+  pixels: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** text-showing operators left out as drawn off the canvas or invisibly (text-cull.ts) */
+  textRunsSkipped: number;
+}
+
+/** Draws one region of the page at the figure's scale; cullText false draws every text run (tests). */
+export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts: { maxSide: number; cullText?: boolean }): Promise<RegionPixels> {
   const scale = figureScale(region, opts);
   const { width, height } = figurePixelSize(region, opts);
   const viewport = page.getViewport({
@@ -88,7 +93,7 @@ export async function renderFigure(
     canvas: canvas as unknown as HTMLCanvasElement,
     canvasContext: ctx as unknown as CanvasRenderingContext2D,
     viewport,
-    operationsFilter: (i: number) => cull.filter(i),
+    ...(opts.cullText === false ? {} : { operationsFilter: (i: number) => cull.filter(i) }),
   });
   task = rendering as unknown as typeof task;
   await rendering.promise;
@@ -96,6 +101,16 @@ export async function renderFigure(
   // the canvas's native surface is invisible to the JS heap, so GC would not hurry to free it
   canvas.width = 0;
   canvas.height = 0;
+  return { pixels, width, height, textRunsSkipped: cull.dropped };
+}
+
+export async function renderFigure(
+  page: PDFPageProxy,
+  region: FigureRegion,
+  opts: { maxSide: number },
+): Promise<RenderedFigureResult> {
+  const warnings: string[] = [];
+  const { pixels, width, height } = await drawRegion(page, region, opts);
   const stats = colourStats(pixels, 2048);
   const id = `page ${page.pageNumber} figure at [${region.bbox.map((v) => Math.round(v)).join(", ")}]`;
   if (stats.uniform) warnings.push(`${id} rendered as a blank image`);
