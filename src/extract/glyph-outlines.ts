@@ -26,10 +26,15 @@ export interface GlyphOutlines {
 
 /** Call right after the document opens (before any page is parsed). */
 export function deferGlyphOutlines(doc: PDFDocumentProxy): GlyphOutlines {
-  const transport = (doc as unknown as { _transport: Transport })._transport;
+  const transport = (doc as unknown as { _transport?: Partial<Transport> })._transport;
+  // another pdf.js inside: its own font fallback then builds the outlines as fonts load (slower, same pixels)
+  if (!transport?.fontLoader || typeof transport.messageHandler?.sendWithPromise !== "function") {
+    return { beforeRender: async () => undefined };
+  }
+  const { fontLoader, messageHandler } = transport as Transport;
   const loaded: string[] = [];
   let drawing: Promise<void> | undefined;
-  transport.fontLoader.bind = async (font) => {
+  fontLoader.bind = async (font) => {
     font.disableFontFace = true;
     // a rejected bind makes pdf.js ask the parser for this font's outlines before it is used
     if (drawing) throw new Error("outlines needed");
@@ -39,7 +44,7 @@ export function deferGlyphOutlines(doc: PDFDocumentProxy): GlyphOutlines {
     beforeRender: () =>
       (drawing ??= (async () => {
         const fonts = loaded.splice(0);
-        await Promise.allSettled(fonts.map((id) => transport.messageHandler.sendWithPromise("FontFallback", { id })));
+        await Promise.allSettled(fonts.map((id) => messageHandler.sendWithPromise("FontFallback", { id })));
       })()),
   };
 }
