@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
 import { sha256OfFile } from "../io/sha256.js";
-import type { Block, DocumentModel, Extraction, FigureImage, Page } from "../model/document.js";
+import type { Block, DocumentModel, Extraction, FigureImage, OutlineEntry, Page } from "../model/document.js";
 import { buildPageBlocks, type PageBlock, type PendingFigure } from "./blocks.js";
 import { selectFigures } from "./figures/select.js";
-import { bodyFontSize, headingScale, outlineTitles, type OutlineTitle } from "./headings.js";
+import { bodyFontSize, headingScale, outlineTitles } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { parsePageRange } from "./pages-range.js";
@@ -217,17 +217,16 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
   const textLayouts = layouts.filter((l) => l.textLayer);
   const scale = headingScale(textLayouts, bodyFontSize(textLayouts));
 
-  const titlesByPage = new Map<number, OutlineTitle[]>();
+  const entriesByPage = new Map<number, OutlineEntry[]>();
   for (const o of meta.outline) {
-    if (o.page === undefined) continue;
-    const list = titlesByPage.get(o.page) ?? [];
-    list.push(...outlineTitles([o]));
-    titlesByPage.set(o.page, list);
+    const list = entriesByPage.get(o.page);
+    if (list) list.push(o);
+    else entriesByPage.set(o.page, [o]);
   }
 
   const pending: Array<[PendingFigure, Page]> = [];
   const pages: Page[] = layouts.map((layout, i) => {
-    const outline = titlesByPage.get(layout.number) ?? [];
+    const outline = outlineTitles(entriesByPage.get(layout.number) ?? []);
     const blocks: PageBlock[] = buildPageBlocks(layout, regions[i] ?? [], heads[i], scale, outline);
     const page: Page = {
       number: layout.number,

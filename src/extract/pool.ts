@@ -146,6 +146,11 @@ export async function releaseWorker(w: PdfWorker, healthy: boolean): Promise<voi
   }
   w.hold(false);
   idle.push(w);
+  restartIdleTimer();
+}
+
+/** idle workers are stopped IDLE_MS after the last one joined the pool */
+function restartIdleTimer(): void {
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => void stopIdleWorkers(), IDLE_MS);
   idleTimer.unref();
@@ -161,9 +166,7 @@ export function prewarmWorkers(n: number): void {
     w.hold(false);
     idle.push(w);
   }
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => void stopIdleWorkers(), IDLE_MS);
-  idleTimer.unref();
+  restartIdleTimer();
 }
 
 /** Stops every idle worker now (tests, or a caller that wants its memory back). */

@@ -7,11 +7,9 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import type { PageFigureCandidates } from "./figures/index.js";
-import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
-import type { GlyphOutlines } from "./glyph-outlines.js";
 import { analyzePageFigures } from "./figures/analyze.js";
 import { readPageLayout } from "./layout.js";
-import { openPdf, oneLine } from "./open.js";
+import { openPdf, oneLine, type OpenedPdf } from "./open.js";
 import { ensurePdfjsWorker } from "./pdfjs.js";
 import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
@@ -37,8 +35,8 @@ function loadRenderer() {
   })());
 }
 
-let doc: PDFDocumentProxy | undefined;
-let outlines: GlyphOutlines | undefined;
+/** the document this worker has open, with what rendering it needs */
+let opened: OpenedPdf | undefined;
 
 /** V8's gc() without --expose-gc (not allowed in a worker's execArgv): the flag, then a context that has it */
 const collectGarbage = (() => {
@@ -63,19 +61,14 @@ async function handle(req: WorkerRequest): Promise<void> {
   switch (req.op) {
     case "open": {
       // a pooled worker serves one document after another: never keep the previous one
-      await doc?.destroy().catch(() => undefined);
-      doc = undefined;
-      outlines = undefined;
+      await opened?.doc.destroy().catch(() => undefined);
+      opened = undefined;
       const data = new Uint8Array(await readFile(req.file));
-      const opened = await openPdf(req.file, data, req.password).catch((err: unknown) => {
-        throw err;
-      });
-      doc = opened.doc;
-      outlines = opened.outlines;
-      const meta: DocMeta = { numPages: doc.numPages, encrypted: opened.encrypted, outline: [] };
+      opened = await openPdf(req.file, data, req.password);
+      const meta: DocMeta = { numPages: opened.doc.numPages, encrypted: opened.encrypted, outline: [] };
       if (req.withMeta) {
         try {
-          const { info } = await doc.getMetadata();
+          const { info } = await opened.doc.getMetadata();
           const i = (info ?? {}) as Record<string, unknown>;
           const str = (v: unknown) => (typeof v === "string" && v.trim() ? oneLine(v) : undefined);
           meta.title = str(i.Title);
@@ -97,9 +90,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     case "count": {
       let pages: number | undefined;
       try {
-        const opened = await openPdf(req.file, new Uint8Array(await readFile(req.file)));
-        pages = opened.doc.numPages;
-        await opened.doc.destroy();
+        const other = await openPdf(req.file, new Uint8Array(await readFile(req.file)));
+        pages = other.doc.numPages;
+        await other.doc.destroy();
       } catch {
         /* unreadable or encrypted: no count */
       }
@@ -107,20 +100,20 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case "outline": {
-      send({ op: "outlined", outline: await readOutline(doc!) });
+      send({ op: "outlined", outline: await readOutline(opened!.doc) });
       return;
     }
     case "render": {
       // the fonts the analysis loaded stay: rendering reuses them (dropping them cost 10–20% more
       // CPU on figure-heavy files and did not lower peak RSS); each page is freed after its figures
       const { renderFigure } = await loadRenderer();
-      await outlines!.beforeRender();
+      await opened!.outlines.beforeRender();
       const items: RenderedItem[] = [];
       const transfer: ArrayBuffer[] = [];
       for (const [k, item] of req.items.entries()) {
         let page;
         try {
-          page = await doc!.getPage(item.page);
+          page = await opened!.doc.getPage(item.page);
           const r = await renderFigure(page, item.region, { maxSide: req.maxSide });
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
@@ -138,9 +131,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case "close": {
-      await doc?.destroy().catch(() => undefined);
-      doc = undefined;
-      outlines = undefined;
+      await opened?.doc.destroy().catch(() => undefined);
+      opened = undefined;
       // the worker waits idle in the pool now: collect the document's garbage while idle, not
       // while the next document needs the memory, and report what stays
       collectGarbage?.();
@@ -153,7 +145,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 async function analyzePage(n: number): Promise<PageAnalysis> {
   let page;
   try {
-    page = await doc!.getPage(n);
+    page = await opened!.doc.getPage(n);
   } catch (err) {
     return emptyPage(n, 612, 792, (err as Error)?.message ?? String(err));
   }
