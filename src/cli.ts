@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, exitCodeOf, formatError } from "./errors.js";
 import { registerExtract } from "./commands/extract.js";
+import { registerIndex } from "./commands/merge-index.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerSummarize } from "./commands/summarize.js";
 
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerExtract(program, ctx);
   registerPlan(program, ctx);
   registerSummarize(program, ctx);
+  registerIndex(program, ctx);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { resolveEngine, type SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
 import { chooseProgressMode, createProgressReporter } from "./progress.js";
 import { runBatch } from "./run.js";
+import { parseShard, type Shard } from "./shard.js";
 import { summarizeOptionsHash, summarizeRunner } from "./summarize-runner.js";
 
 export interface BatchCommandOptions {
@@ -14,6 +15,7 @@ export interface BatchCommandOptions {
   requests?: number;
   maxCostUSD?: number;
   json?: boolean;
+  shard?: Shard;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function runBatchCommand(
         maxCostUSD: options.maxCostUSD,
         optionsHash: await summarizeOptionsHash(summarizeOptions),
         signal: controller.signal,
+        shard: options.shard,
       },
       { onEvent: (e) => reporter.onEvent(e) },
     );
@@ -90,6 +93,7 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
       requests: o.requests,
       maxCostUSD: o.maxCost,
       json: o.json,
+      shard: o.shard === undefined ? undefined : parseShard(o.shard),
     });
   } catch (err) {
     process.stderr.write(`longdoc: ${formatError(err)}\n`);

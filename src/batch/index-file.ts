@@ -37,10 +37,15 @@ export class BatchIndexFile {
   private writing: Promise<void> = Promise.resolve();
   private htmlWarning: string | undefined;
 
-  /** `documents` fixes the row order (the batch order); rows start as "pending" until set. */
+  /**
+   * `documents` fixes the row order (the batch order); rows start as "pending" until set.
+   * `baseName` is "index", or a shard's own name (see shardBaseName) so shards sharing OUT never
+   * overwrite each other's index.
+   */
   constructor(
     private readonly outDir: string,
     documents: string[],
+    private readonly baseName = "index",
   ) {
     this.order = [...documents];
   }
@@ -72,16 +77,25 @@ export class BatchIndexFile {
     const index = this.snapshot();
     // a failed write must not block later ones
     this.writing = this.writing.catch(() => undefined).then(async () => {
-      await writeJsonAtomically(join(this.outDir, "index.json"), index);
-      await writeFileAtomically(join(this.outDir, "index.csv"), indexToCsv(index));
-      let html: string | undefined;
-      try {
-        html = renderIndexHtml(index);
-      } catch (err) {
-        this.htmlWarning = `index.html not written: ${err instanceof Error ? err.message : String(err)}`;
-      }
-      if (html !== undefined) await writeFileAtomically(join(this.outDir, "index.html"), html);
+      this.htmlWarning = (await writeIndexFiles(this.outDir, index, this.baseName)) ?? this.htmlWarning;
     });
     return this.writing;
   }
+}
+
+/**
+ * Writes <base>.json, <base>.csv and <base>.html into `outDir`, atomically. Returns a warning when
+ * the html could not be rendered (the json and csv are the record and are written regardless).
+ */
+export async function writeIndexFiles(outDir: string, index: BatchIndex, baseName = "index"): Promise<string | undefined> {
+  await writeJsonAtomically(join(outDir, `${baseName}.json`), index);
+  await writeFileAtomically(join(outDir, `${baseName}.csv`), indexToCsv(index));
+  let html: string;
+  try {
+    html = renderIndexHtml(index);
+  } catch (err) {
+    return `${baseName}.html not written: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  await writeFileAtomically(join(outDir, `${baseName}.html`), html);
+  return undefined;
 }

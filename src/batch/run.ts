@@ -10,6 +10,7 @@ import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js"
 import { BatchIndexFile } from "./index-file.js";
 import { sha256OfFile } from "../io/sha256.js";
 import { findUpToDate, removeDoneMarker, writeDoneMarker } from "./resume.js";
+import { inShard, shardBaseName, type Shard } from "./shard.js";
 import type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner } from "./types.js";
 
 export interface BatchOptions {
@@ -24,6 +25,8 @@ export interface BatchOptions {
   /** identifies the options that shape outputs (see hashOptions): same hash + same bytes = up to date */
   optionsHash: string;
   signal?: AbortSignal;
+  /** --shard K/N: only the documents of this part; the index goes to OUT/index.shard-K-of-N.* */
+  shard?: Shard;
 }
 
 export interface BatchHooks {
@@ -57,11 +60,14 @@ export async function runBatch(
   const started = Date.now();
   const emit = (e: BatchEvent) => hooks.onEvent?.(e);
   const out = resolve(options.out);
-  const { pdfs, skipped: skippedInputs } = await findPdfs(inputs);
-  if (pdfs.length === 0) {
+  const { pdfs: found, skipped: skippedInputs } = await findPdfs(inputs);
+  if (found.length === 0) {
     throw new InputError(`no PDF found in ${inputs.join(", ")}`);
   }
-  const folders = assignOutputFolders(pdfs);
+  // folders are assigned over all inputs, so every shard names a document's folder the same way
+  const folders = assignOutputFolders(found);
+  const shard = options.shard;
+  const pdfs = shard ? found.filter((pdf) => inShard(folders.get(pdf)!, shard)) : found;
   const concurrency = positive(options.concurrency ?? 2, "--concurrency");
   const requests = positive(options.requests ?? 4, "--requests");
   // --concurrency bounds the CPU stage (extraction, planning); a document waiting only on the
@@ -72,7 +78,7 @@ export async function runBatch(
   const openSlots = new Semaphore(concurrency + 2 * requests);
   const requestSlots = createRequestSlots(requests);
   const guard = new CostGuard(options.maxCostUSD);
-  const index = new BatchIndexFile(out, pdfs);
+  const index = new BatchIndexFile(out, pdfs, shardBaseName("index", shard));
   const batchSignal = options.signal ?? new AbortController().signal;
   // each open document listens to it: more than Node's default of 10 is expected, not a leak
   setMaxListeners(Math.max(getMaxListeners(batchSignal), concurrency + 2 * requests + 10), batchSignal);

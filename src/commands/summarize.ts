@@ -20,6 +20,10 @@ export type SummarizeCliOptions = Pick<
   cacheDir?: string;
   dryRun?: boolean;
   json?: boolean;
+  /** --batch-api: provider batch jobs in rounds (src/batch-api) */
+  batchApi?: boolean;
+  /** --shard K/N, as typed (parsed by the batch) */
+  shard?: string;
 };
 
 function positiveInt(value: string): number {
@@ -56,7 +60,9 @@ export function addModelOptions(cmd: Command): Command {
     .option("--no-cache", "do not use the response cache")
     .option("--cache-dir <dir>", "response cache folder (default: the user cache folder)")
     .option("--dry-run", "everything but the model calls; writes the exact request bodies to requests/")
-    .option("--json", "machine-readable events and results on stdout (one JSON object per line)");
+    .option("--json", "machine-readable events and results on stdout (one JSON object per line)")
+    .option("--batch-api", "send the requests as provider batch jobs, in rounds (Mistral: half price, no rate limits; resumable)")
+    .option("--shard <K/N>", "process the K-th of N disjoint parts of the inputs (several machines, one output folder)");
 }
 
 export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
@@ -97,7 +103,8 @@ function registerTask(program: Command, ctx: CommandContext, task: Task, descrip
     // folders, globs and several files run as a batch (src/batch): concurrency, index, resume, budget
     const { isBatchInput, runBatchTask } = await import("../batch/command.js");
     const { runTask } = await import("./summarize-run.js");
-    ctx.setExitCode(await ((await isBatchInput(inputs)) ? runBatchTask(task, inputs, o) : runTask(task, inputs, o)));
+    const batch = o.batchApi || o.shard !== undefined || (await isBatchInput(inputs));
+    ctx.setExitCode(await (batch ? runBatchTask(task, inputs, o) : runTask(task, inputs, o)));
   });
 }
 
