@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import { pricesFor, resolveProfile, type ModelProfile } from "./budget/profiles.js";
+import { batchPriceFor, pricesFor, resolveProfile, type ModelProfile } from "./budget/profiles.js";
 import { InputError, formatError, exitCodeOf } from "./errors.js";
 import { extract, writeExtraction } from "./extract/index.js";
 import { writeFileAtomically, writeJsonAtomically } from "./io/atomic.js";
@@ -21,7 +21,7 @@ import { planDocument, planToJson } from "./plan/public.js";
 import { buildReduceParts, materializeParts } from "./plan/public.js";
 import { renderReportHtml } from "./report/html.js";
 import type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
-import { executePlan, type PlanAdjustment } from "./summary/execute.js";
+import { executePlan, type JsonModelClient, type PlanAdjustment } from "./summary/execute.js";
 import { finalizeSummary } from "./summary/finalize.js";
 import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
@@ -77,6 +77,12 @@ export interface SummarizeContext {
   sha256?: string;
   signal?: AbortSignal;
   onEvent?: PipelineEventListener;
+  /**
+   * Answers come from the provider's batch jobs (--batch-api) instead of live calls: this client
+   * takes the requests, and what it answers is priced at the profile's batch price and marked
+   * `batch: true` in usage.json.
+   */
+  batchClient?: JsonModelClient;
 }
 
 export interface SummarizeResult {
@@ -206,7 +212,7 @@ async function run(
   });
   await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
   files.push("plan.json");
-  const prices = firstPrices(profile, provider.name);
+  const prices = ctx.batchClient ? batchPrices(profile, provider.name) : firstPrices(profile, provider.name);
 
   if (options.dryRun) {
     const written = await writeRequestBodies(plan, extraction, provider, profile, options, task, userSchema, outDir);
@@ -223,7 +229,7 @@ async function run(
     return { document: pdfPath, outDir, mode: "offline", summary, plan, usage, requests: 0, dryRun: false, warnings: summary.warnings, files };
   }
 
-  const client = createModelClient(provider, {
+  const client = ctx.batchClient ?? createModelClient(provider, {
     cacheDir: options.cache === false ? false : options.cacheDir,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
@@ -251,7 +257,9 @@ async function run(
     plan = executed.plan;
     await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
   }
-  const usage = usageReport(provider.name, profile.model, prices, executed.usage);
+  // a batch answer read from the cache was not paid again: only what the batch answered is batch-priced
+  const requestUsage = ctx.batchClient ? executed.usage.map((u) => (u.cached ? u : { ...u, batch: true })) : executed.usage;
+  const usage = usageReport(provider.name, profile.model, prices, requestUsage);
   const engine = { provider: provider.name, model: profile.model, mode: plan.mode, requests: executed.usage.length };
 
   if (userSchema) {
@@ -381,6 +389,11 @@ async function loadUserSchema(file: string): Promise<{ name: string; jsonSchema:
 function firstPrices(profile: ModelProfile, provider: string): TokenPrices | null {
   const row = pricesFor(profile, provider)[0];
   return row ? { input: row.inputPerM, output: row.outputPerM } : null;
+}
+
+function batchPrices(profile: ModelProfile, provider: string): TokenPrices | null {
+  const price = batchPriceFor(profile, provider);
+  return price ? { input: price.inputPerM, output: price.outputPerM } : null;
 }
 
 function positive(value: number | undefined, what: string): number | undefined {

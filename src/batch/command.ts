@@ -86,6 +86,12 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
   const options = toSummarizeOptions(task, o);
   try {
     const engine = resolveEngine(options);
+    const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+    if (o.batchApi && !o.dryRun) {
+      // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)
+      const { runBatchApiCommand } = await import("../batch-api/command.js");
+      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard });
+    }
     if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
     return await runBatchCommand(inputs, options, {
       out: o.out,
@@ -93,7 +99,7 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
       requests: o.requests,
       maxCostUSD: o.maxCost,
       json: o.json,
-      shard: o.shard === undefined ? undefined : parseShard(o.shard),
+      shard,
     });
   } catch (err) {
     process.stderr.write(`longdoc: ${formatError(err)}\n`);

@@ -67,3 +67,11 @@ export class CostGuard {
     for (const w of waiters) w();
   }
 }
+
+/**
+ * A document's requests were refused before anything was sent because they would take the spend
+ * past --max-cost (the batch API checks whole rounds): the document is over budget, not failed.
+ */
+export class BudgetRefusedError extends Error {
+  override name = "BudgetRefusedError";
+}

@@ -5,7 +5,7 @@ import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } f
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
 import { countPages } from "../extract/page-count.js";
 import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
-import { CostGuard } from "./cost-guard.js";
+import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
 import { sha256OfFile } from "../io/sha256.js";
@@ -272,6 +272,7 @@ export async function runBatch(
     } catch (err) {
       await settle();
       if (overBudget) return finish("over-budget", undefined, budgetNote);
+      if (err instanceof BudgetRefusedError) return finish("over-budget", undefined, err.message);
       if (batchSignal.aborted) return finish("interrupted", undefined, "abandoned on interrupt");
       if (err instanceof ProviderRefusedError) refused ??= err;
       errors.set(pdf, err);

@@ -1,12 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { createHash } from "node:crypto";
-import { resolveEngine, summarize, type SummarizeOptions } from "../summarize.js";
+import { resolveEngine, summarize, type SummarizeContext, type SummarizeOptions } from "../summarize.js";
 import { hashOptions } from "./resume.js";
-import type { DocumentRunner } from "./types.js";
+import type { DocumentRunContext, DocumentRunner } from "./types.js";
 
-/** The batch's DocumentRunner for `summarize` / `figures` (task in the options). */
-export function summarizeRunner(options: SummarizeOptions): DocumentRunner {
+/**
+ * The batch's DocumentRunner for `summarize` / `figures` (task in the options). `batchClientFor`
+ * (--batch-api) gives each document the client that sends its requests as provider batch jobs.
+ */
+export function summarizeRunner(
+  options: SummarizeOptions,
+  batchClientFor?: (pdf: string, ctx: DocumentRunContext) => SummarizeContext["batchClient"],
+): DocumentRunner {
   return async (pdf, outDir, ctx) => {
     let pages = 0;
     let figures = 0;
@@ -18,6 +24,7 @@ export function summarizeRunner(options: SummarizeOptions): DocumentRunner {
         requestSlots: ctx.requestSlots,
         sha256: ctx.sha256,
         signal: ctx.signal,
+        batchClient: batchClientFor?.(pdf, ctx),
         onEvent: (e) => {
           switch (e.type) {
             case "extracted":

@@ -18,7 +18,8 @@ export const builtinProfiles: ProfileData[] = [
     // a vLLM server accepts what --limit-mm-per-prompt allows, 8 is a safe default to override.
     imageCaps: { mistral: 8, openrouter: 8, openai: 8, offline: 8 },
     prices: {
-      mistral: [{ host: "mistral", inputPerM: 0.15, outputPerM: 0.6 }],
+      // the batch API bills half the live price (and is not rate limited)
+      mistral: [{ host: "mistral", inputPerM: 0.15, outputPerM: 0.6, batch: { inputPerM: 0.075, outputPerM: 0.3 } }],
       openrouter: [
         { host: "mistral", inputPerM: 0.15, outputPerM: 0.6 },
         { host: "other host", inputPerM: 0.19, outputPerM: 0.75 },

@@ -9,6 +9,8 @@ export interface PriceEntry {
   host: string;
   inputPerM: number;
   outputPerM: number;
+  /** the provider's batch API price (--batch-api), when it has one */
+  batch?: { inputPerM: number; outputPerM: number };
 }
 
 /** A model profile as stored (built-in data or the user's profiles.json). */
@@ -150,6 +152,11 @@ export function resolveProfile(opts: ResolveProfileOptions = {}): ModelProfile {
     maxImages,
     known: found !== undefined,
   };
+}
+
+/** The batch API price of the provider's first price row, or null when it has no batch price. */
+export function batchPriceFor(profile: ProfileData, provider: string): { inputPerM: number; outputPerM: number } | null {
+  return pricesFor(profile, provider)[0]?.batch ?? null;
 }
 
 /** Price rows for a provider; offline plans are priced as if sent to Mistral's API. */

@@ -1,4 +1,4 @@
-import { costTable } from "../budget/cost.js";
+import { batchCostTable, costTable } from "../budget/cost.js";
 import type { ModelProfile } from "../budget/profiles.js";
 import type { Plan } from "../model/plan.js";
 
@@ -33,6 +33,7 @@ export function formatPlanTable(plan: Plan, profile: ModelProfile): string {
     ...costTable(plan, profile).map(
       (c) => `  ${`${c.provider}${c.host !== c.provider ? ` via ${c.host}` : ""}`.padEnd(26)} $${c.costUSD.toFixed(4)}`,
     ),
+    ...batchCostTable(plan, profile).map((c) => `  ${`${c.provider} batch API (--batch-api)`.padEnd(26)} $${c.costUSD.toFixed(4)}`),
   ];
   if (!profile.known) out.push(`note: model ${profile.model} has no profile; using ${profile.id}'s window and encoder`);
   for (const w of plan.warnings) out.push(`note: ${w}`);

@@ -24,6 +24,8 @@ export interface RequestUsage {
   /** the answer needed the one JSON repair attempt */
   repaired: boolean;
   costUSD: number;
+  /** sent in a provider batch job (--batch-api) and priced at the batch price */
+  batch?: boolean;
 }
 
 export interface UsageReport {

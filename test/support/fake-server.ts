@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import sharp from "sharp";
+import { createBatchRoutes, type BatchRoutes, type FakeBatchApi, type FakeBatchOptions } from "./fake-server/batch.js";
 import { contextFromText, fillSchema } from "./fake-server/filler.js";
 import { countTextTokens, imageTokens, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, truncateToTokens } from "./fake-server/tokens.js";
 
@@ -73,6 +74,8 @@ export interface FakeServerOptions {
   latency?: LatencyModel;
   /** model ids accepted; default any non-empty id */
   models?: string[];
+  /** the batch endpoints' job delays (mistral and openai flavours; openrouter has no batch API) */
+  batch?: FakeBatchOptions;
 }
 
 export interface FakeServer {
@@ -85,10 +88,14 @@ export interface FakeServer {
   inject(fault: Fault | Fault[]): void;
   /** faults still queued */
   pendingFaults(): number;
+  /** files and batch jobs (null for openrouter, which has no batch API) */
+  batch: FakeBatchApi | null;
   close(): Promise<void>;
 }
 
 const DEFAULT_KEY = "fake-key-for-tests";
+/** marks the loopback call that answers one line of a batch job; its value is the line's fault, if any */
+const BATCH_LINE_HEADER = "x-fake-batch-line";
 
 class HttpFailure extends Error {
   constructor(
@@ -247,7 +254,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
     const path = (req.url ?? "/").split("?")[0];
-    const { authorization, ...headers } = req.headers;
+    const { authorization, [BATCH_LINE_HEADER]: batchLine, ...headers } = req.headers;
     const rec: RecordedRequest = {
       method: req.method ?? "",
       path,
@@ -259,6 +266,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       images: [],
     };
 
+    if (batchRoutes && (await batchRoutes.handle(req, res, path, Buffer.concat(chunks), rec.authorized))) return;
     if (req.method === "GET" && path === `${basePath}/models`) {
       if (!rec.authorized) return sendJson(res, 401, errorBody(401, "Unauthorized", "authentication_error", null));
       return sendJson(res, 200, { object: "list", data: (opts.models ?? ["mistral-small-2603"]).map((id) => ({ id, object: "model" })) });
@@ -266,13 +274,14 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     if (req.method !== "POST" || path !== `${basePath}/chat/completions`) {
       return sendJson(res, 404, errorBody(404, `No route for ${req.method} ${path}`, "not_found", null));
     }
-    requests.push(rec);
+    // a batch job's line, answered through this endpoint: not a live request, and only its own fault
+    if (batchLine === undefined) requests.push(rec);
     try {
       rec.body = JSON.parse(rawBody);
     } catch {
       /* checked below, after auth, like a real gateway */
     }
-    const fault = faults.shift();
+    const fault: Fault | undefined = batchLine === undefined ? faults.shift() : batchLine ? { kind: batchLine as "context-overflow" } : undefined;
     if (fault) rec.fault = fault.kind;
 
     if (!rec.authorized || fault?.kind === "unauthorized") {
@@ -347,6 +356,30 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     sendJson(res, 200, completion(rec.body, content, finish, checked.promptTokens, completionTokens));
   }
 
+  let port = 0;
+  const batchRoutes: BatchRoutes | null =
+    flavour === "openrouter"
+      ? null
+      : createBatchRoutes({
+          flavour,
+          basePath,
+          options: opts.batch ?? {},
+          errorBody,
+          sendJson,
+          async chat(body, fault) {
+            const r = await fetch(`http://127.0.0.1:${port}${basePath}/chat/completions`, {
+              method: "POST",
+              headers: {
+                "content-type": "application/json",
+                [BATCH_LINE_HEADER]: fault ?? "",
+                ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+              },
+              body: JSON.stringify(body),
+            });
+            return { status: r.status, body: await r.json() };
+          },
+        });
+
   // load the tokenizer now (seconds, blocking): loaded lazily it would stall the first request
   // and make a client in the same process time out
   countTextTokens("warm up");
@@ -363,7 +396,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${port}${basePath}`,
@@ -374,6 +407,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       faults.push(...(Array.isArray(f) ? f : [f]));
     },
     pendingFaults: () => faults.length,
+    batch: batchRoutes?.api ?? null,
     async close() {
       closing = true;
       for (const t of timers) clearTimeout(t);
