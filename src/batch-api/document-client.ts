@@ -4,7 +4,7 @@ import { estimateTextTokens, imageTokens } from "../budget/tokens.js";
 import { toRequestBody } from "../llm/adapters/index.js";
 import { cacheKey, type ResponseCache } from "../llm/cache.js";
 import { checkJson, repairRequest, type JsonResult, type Validate } from "../llm/client.js";
-import { InvalidAnswerError, OutputTruncatedError } from "../llm/errors.js";
+import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, TooManyImagesError } from "../llm/errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
 import type { ModelAnswer, ModelRequest } from "../llm/types.js";
 import type { JsonModelClient } from "../summary/execute.js";
@@ -24,13 +24,14 @@ export function batchRequestBody(cfg: ProviderConfig, req: ModelRequest): Record
 }
 
 /**
- * A request's custom_id: the source's sha256, the request id, and the body's own hash. The body hash
- * stands for the plan version: a re-plan (another window, image cap or output reserve) changes the
- * body, so its requests get new ids, while a rerun of the same plan finds the same ids again.
+ * A request's custom_id: the source's sha256, the plan version, the request id and the body's own
+ * hash. A rerun of the same plan finds the same ids (and the answers already paid for); a re-plan
+ * gets new ids even where a request's body comes out the same, so it is really sent again; the body
+ * hash keeps a changed option (prompt, schema, reserve) from reusing an answer to another body.
  */
-export function customIdFor(sourceSha256: string, requestId: string, body: unknown): string {
+export function customIdFor(sourceSha256: string, planVersion: number, requestId: string, body: unknown): string {
   const bodyHash = createHash("sha256").update(JSON.stringify(body)).digest("hex").slice(0, 12);
-  return `${sourceSha256.slice(0, 16)}-${requestId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-${bodyHash}`;
+  return `${sourceSha256.slice(0, 16)}-p${planVersion}-${requestId.replace(/[^A-Za-z0-9_]/g, "_").slice(0, 40)}-${bodyHash}`;
 }
 
 export interface DocumentClientOptions {
@@ -51,15 +52,23 @@ export interface DocumentClientOptions {
  */
 export function batchDocumentClient(o: DocumentClientOptions): JsonModelClient {
   const label = `${o.cfg.name} batch`;
+  // The plan version: the planner re-plans exactly when an answer says the request was too large
+  // for the context or had too many images, so counting those errors numbers the plans; answers are
+  // replayed in the same way on a rerun, so the count comes out the same.
+  let planVersion = 1;
 
   async function ask(req: ModelRequest): Promise<{ answer: ModelAnswer; key: string }> {
     const body = batchRequestBody(o.cfg, req);
     const key = cacheKey(o.cfg.name, o.cfg.baseUrl, body);
     const hit = await o.cache?.get(key);
     if (hit) return { answer: { ...hit, cached: true, attempts: 0 }, key };
-    const customId = customIdFor(o.sha256, req.id, body);
+    const customId = customIdFor(o.sha256, planVersion, req.id, body);
     const outcome = await o.coordinator.answer(o.document, customId, () => o.wire.inputLine(customId, body), estimateUSD(req));
-    if (outcome.kind === "error") throw lineError(o.cfg.name, req.id, outcome.status, outcome.message, o.cfg.apiKey());
+    if (outcome.kind === "error") {
+      const err = lineError(o.cfg.name, req.id, outcome.status, outcome.message, o.cfg.apiKey());
+      if (err instanceof ContextOverflowError || err instanceof TooManyImagesError) planVersion++;
+      throw err;
+    }
     if (outcome.answer.finishReason === "length") {
       throw new OutputTruncatedError(
         `${label}: request ${req.id} answer cut off at max_tokens ${req.maxOutputTokens} (finish_reason "length")`,
