@@ -13,19 +13,18 @@ import { toRequestBody } from "./llm/adapters/index.js";
 import { createModelClient, type ClientEvent } from "./llm/client.js";
 import { resolveProvider, type ProviderConfig } from "./llm/providers.js";
 import { createRequestSlots, type RequestSlots } from "./llm/slots.js";
-import type { ContentPart } from "./llm/types.js";
 import { figureBlocks, type Extraction } from "./model/document.js";
 import type { Plan } from "./model/plan.js";
 import { SummarySchema, type Summary } from "./model/summary.js";
 import { planDocument, planToJson } from "./plan/public.js";
-import { buildReduceParts, materializeParts } from "./plan/public.js";
 import { renderReportHtml } from "./report/html.js";
 import type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 import { executePlan, type PlanAdjustment } from "./summary/execute.js";
 import { finalizeSummary } from "./summary/finalize.js";
 import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
-import { answerSchemaFor, answerSchemaName, toStrictJsonSchema, userSchemaValidator, type Task } from "./summary/schema.js";
+import { modelRequestFor, type UserSchema } from "./summary/requests.js";
+import { userSchemaValidator, type Task } from "./summary/schema.js";
 import { usageReport, usageTotals, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
@@ -299,7 +298,8 @@ async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage
 
 /**
  * --dry-run: the exact bodies each request would send (images included as data URLs, never a key)
- * in requests/<id>.json. A reduce body needs the map answers, so its partials are placeholders.
+ * in requests/<id>.json, built by the same code as the bodies sent. A reduce body needs the map
+ * answers, so its partials are placeholders.
  */
 async function writeRequestBodies(
   plan: Plan,
@@ -308,49 +308,28 @@ async function writeRequestBodies(
   profile: ModelProfile,
   options: SummarizeOptions,
   task: Task,
-  userSchema: Awaited<ReturnType<typeof loadUserSchema>> | undefined,
+  userSchema: UserSchema | undefined,
   outDir: string,
 ): Promise<string[]> {
   const written: string[] = [];
-  const consumed = new Set(plan.requests.flatMap((r) => r.inputs ?? []));
   for (const req of plan.requests) {
-    const isTop = !consumed.has(req.id) && (req.kind !== "map" || plan.requests.length === 1);
-    let system = req.system;
-    let content: ContentPart[];
-    if (req.kind === "reduce") {
-      const partials = (req.inputs ?? []).map((id) => ({
-        requestId: id,
-        pages: plan.requests.find((r) => r.id === id)!.pages,
-        answer: { note: `(dry run: the answer of request ${id} goes here)` },
-      }));
-      const built = await buildReduceParts(plan, req, partials);
-      system = built.system;
-      content = built.content;
-    } else {
-      content = await materializeParts(req.parts, extraction.figures);
-    }
-    const kind = isTop ? req.kind : "map";
-    const schema =
-      isTop && userSchema
-        ? { name: userSchema.name, schema: userSchema.jsonSchema }
-        : { name: answerSchemaName(task, kind), schema: toStrictJsonSchema(answerSchemaFor(task, kind)) };
-    const body = toRequestBody(provider.name, {
-      id: req.id,
+    const partials = (req.inputs ?? []).map((id) => ({ note: `(dry run: the answer of request ${id} goes here)` }));
+    const { request } = await modelRequestFor(plan, req, {
+      task,
+      extraction,
       model: profile.model,
-      system,
-      content,
-      maxOutputTokens: plan.outputReserve,
-      schema,
       reasoning: options.reasoning ?? "none",
+      userSchema,
+      partials,
     });
     const rel = `requests/${req.id}.json`;
-    await writeJsonAtomically(join(outDir, rel), body);
+    await writeJsonAtomically(join(outDir, rel), toRequestBody(provider.name, request));
     written.push(rel);
   }
   return written;
 }
 
-async function loadUserSchema(file: string): Promise<{ name: string; jsonSchema: Record<string, unknown>; validator: ReturnType<typeof userSchemaValidator> }> {
+async function loadUserSchema(file: string): Promise<UserSchema> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

@@ -73,7 +73,8 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
   const emit = (e: ClientEvent) => opts.onEvent?.(e);
   const label = cfg.name;
 
-  const requestBody = (req: ModelRequest) => toRequestBody(cfg.name, req);
+  // not streamed yet: the transport below reads whole answers
+  const requestBody = (req: ModelRequest) => toRequestBody(cfg.name, req, { stream: false });
 
   /** One HTTP attempt through the openai client. Its own retries are off: the policy here is ours. */
   async function attemptOnce(body: ChatBody, signal: AbortSignal): Promise<{ completion: OpenAI.Chat.ChatCompletion; errorBody: string | null }> {

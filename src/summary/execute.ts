@@ -7,18 +7,12 @@ import { ContextOverflowError, OutputTruncatedError, TooManyImagesError } from "
 import type { ModelClient, Validate } from "../llm/client.js";
 import type { RequestSlots } from "../llm/slots.js";
 import type { ContentPart, ModelRequest } from "../llm/types.js";
-import { buildReduceParts, materializeParts } from "../plan/public.js";
+import { materializeParts } from "../plan/public.js";
 import { requestPriorities } from "../plan/priority.js";
 import { expectedOutputTokens, expectedServiceSeconds } from "../budget/service-time.js";
 import type { PipelineEventListener } from "./events.js";
-import {
-  answerSchemaFor,
-  answerSchemaName,
-  FigureDescriptionsSchema,
-  toStrictJsonSchema,
-  type ModelAnswerShape,
-  type Task,
-} from "./schema.js";
+import { FigureDescriptionsSchema, toStrictJsonSchema, type ModelAnswerShape, type Task } from "./schema.js";
+import { modelRequestFor, topRequest, type UserSchema } from "./requests.js";
 import { costOf, type RequestUsage, type TokenPrices } from "./usage.js";
 
 /** The part of the model client this stage uses. */
@@ -52,7 +46,7 @@ export interface ExecuteOptions {
   replan: (adjust: PlanAdjustment) => Plan;
   initialPlan: Plan;
   /** --schema: the final answer fills this instead of the summary schema */
-  userSchema?: { name: string; jsonSchema: Record<string, unknown>; validator: z.ZodType<unknown> };
+  userSchema?: UserSchema;
   signal?: AbortSignal;
   document: string;
   onEvent?: PipelineEventListener;
@@ -144,8 +138,7 @@ type RunResult = Omit<ExecuteResult, "plan" | "usage" | "warnings">;
 
 async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]): Promise<RunResult> {
   const byId = new Map(plan.requests.map((r) => [r.id, r]));
-  const consumed = new Set(plan.requests.flatMap((r) => r.inputs ?? []));
-  const top = plan.requests.find((r) => !consumed.has(r.id) && (r.kind === "reduce" || r.kind === "single")) ?? plan.requests[plan.requests.length - 1];
+  const top = topRequest(plan);
   const answers = new Map<string, Promise<unknown>>();
   const sentFigureIds = new Set(plan.requests.flatMap((r) => r.figureIds));
   const partialFigures: Array<{ id: string; description: string }> = [];
@@ -158,28 +151,17 @@ async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]):
     if (!pending) {
       pending = (async () => {
         const inputs = await Promise.all((req.inputs ?? []).map((id) => answerOf(byId.get(id)!)));
-        const isTop = req === top;
-        const custom = isTop && opts.userSchema;
-        const schema: z.ZodType<unknown> = custom
-          ? opts.userSchema!.validator
-          : isTop
-            ? answerSchemaFor(opts.task, req.kind)
-            : answerSchemaFor(opts.task, "map");
-        const schemaSpec = custom
-          ? { name: opts.userSchema!.name, schema: opts.userSchema!.jsonSchema }
-          : { name: answerSchemaName(opts.task, isTop ? req.kind : "map"), schema: toStrictJsonSchema(schema) };
-        let system = req.system;
-        let content: ContentPart[];
-        if (req.kind === "reduce") {
-          const partials = (req.inputs ?? []).map((id, i) => ({ requestId: id, pages: byId.get(id)!.pages, answer: inputs[i] }));
-          const built = await buildReduceParts(plan, req, partials);
-          system = built.system;
-          content = built.content;
-        } else {
-          content = await materializeParts(req.parts, opts.extraction.figures);
-        }
+        const { request, validator: schema } = await modelRequestFor(plan, req, {
+          task: opts.task,
+          extraction: opts.extraction,
+          model: opts.profile.model,
+          reasoning: opts.reasoning,
+          userSchema: opts.userSchema,
+          partials: inputs,
+        });
+        const { system, content, schema: schemaSpec } = request;
         const value = await callWithOutputRetry(plan, req, { system, content, schema: schemaSpec, priority: priorities.get(req.id)! }, schema, opts, usage);
-        if (req.kind !== "reduce" || !isTop) {
+        if (req.kind !== "reduce" || req !== top) {
           const figs = (value as { figures?: Array<{ id: string; description: string }> }).figures;
           if (Array.isArray(figs)) partialFigures.push(...figs.filter((f) => typeof f?.id === "string"));
         }

@@ -27,7 +27,8 @@ describe.each(flavours)("%s adapter against the fake %s server", (flavour) => {
     const body = rec.body;
     expect(body.model).toBe("mistral-small-2603");
     expect(body.max_tokens).toBe(2000);
-    expect(body.temperature).toBe(0);
+    // the model card asks for 0.7 with reasoning "high"
+    expect(body.temperature).toBe(0.7);
     expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "figures_result", schema: req.schema.schema, strict: true } });
     expect(body.messages[0]).toEqual({ role: "system", content: req.system });
     const parts = body.messages[1].content;
