@@ -212,7 +212,7 @@ describe("faults that do not heal end in the right error", () => {
   });
 
   it("the overall cap ends an answer that streams for too long", async () => {
-    server.inject({ kind: "slow-stream", chunks: 20, everyMs: 50 });
+    server.inject([{ kind: "slow-stream", chunks: 20, everyMs: 50 }, { kind: "slow-stream", chunks: 20, everyMs: 50 }]);
     const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 0, backoff: fastRetry, idleTimeoutMs: 5_000, timeoutMs: 300 });
     const err = await c.call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 500 }), {}).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
