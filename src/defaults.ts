@@ -7,3 +7,7 @@ export const DEFAULT_OUT_DIR = "longdoc-out";
 export const DEFAULT_OUTPUT_RESERVE = 8192;
 /** model requests in flight */
 export const DEFAULT_REQUESTS = 4;
+/** output reserve with --reasoning high: thinking tokens count against it */
+export const DEFAULT_REASONING_RESERVE = 32_768;
+/** --idle-timeout: seconds without a byte before a streamed answer is cut */
+export const DEFAULT_IDLE_TIMEOUT_S = 120;

@@ -11,27 +11,27 @@ import { extract, writeExtraction } from "./extract/index.js";
 import { writeFileAtomically, writeJsonAtomically } from "./io/atomic.js";
 import { toRequestBody } from "./llm/adapters/index.js";
 import { createModelClient, type ClientEvent } from "./llm/client.js";
+import { learnedImageLimit, rememberImageLimit } from "./llm/limits.js";
 import { resolveProvider, type ProviderConfig } from "./llm/providers.js";
 import { createRequestSlots, type RequestSlots } from "./llm/slots.js";
-import type { ContentPart } from "./llm/types.js";
 import { figureBlocks, type Extraction } from "./model/document.js";
 import type { Plan } from "./model/plan.js";
 import { SummarySchema, type Summary } from "./model/summary.js";
 import { planDocument, planToJson } from "./plan/public.js";
-import { buildReduceParts, materializeParts } from "./plan/public.js";
 import { renderReportHtml } from "./report/html.js";
 import type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 import { executePlan, type JsonModelClient, type PlanAdjustment } from "./summary/execute.js";
 import { finalizeSummary } from "./summary/finalize.js";
 import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
-import { answerSchemaFor, answerSchemaName, toStrictJsonSchema, userSchemaValidator, type Task } from "./summary/schema.js";
-import { usageReport, usageTotals, type TokenPrices, type UsageReport } from "./summary/usage.js";
+import { modelRequestFor, type UserSchema } from "./summary/requests.js";
+import { userSchemaValidator, type Task } from "./summary/schema.js";
+import { usageReport, usageTotals, type RequestUsage, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 export { usageLine, type RequestUsage, type UsageReport } from "./summary/usage.js";
 
-import { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REQUESTS } from "./defaults.js";
+import { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REASONING_RESERVE, DEFAULT_REQUESTS } from "./defaults.js";
 export { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REQUESTS };
 
 export interface SummarizeOptions {
@@ -65,9 +65,14 @@ export interface SummarizeOptions {
   env?: NodeJS.ProcessEnv;
   /** model profiles file (default: the user config folder) */
   profilesFile?: string;
-  /** per-attempt request timeout */
+  /** overall cap per attempt however actively it streams (default 60 min) */
   timeoutMs?: number;
+  /** --idle-timeout in ms: a streamed answer that sends nothing this long is cut and sent again once (default 120 s) */
+  idleTimeoutMs?: number;
   maxRetries?: number;
+  /** --price-input / --price-output: USD per million tokens, where the profile has no price (given: they win) */
+  priceInput?: number;
+  priceOutput?: number;
 }
 
 export interface SummarizeContext {
@@ -157,15 +162,18 @@ async function run(
   emit: (e: PipelineEvent) => void,
 ): Promise<SummarizeResult> {
   const provider = resolveEngine(options);
+  // a limit the endpoint named earlier in this run holds for every later document
+  const learned = learnedImageLimit(provider);
   const profile = resolveProfile({
     model: provider.model,
     provider: provider.name,
     contextWindow: options.contextWindow,
     imageMaxSide: options.imageMaxSide,
-    maxImages: options.maxImages,
+    maxImages: learned !== undefined ? Math.min(learned, options.maxImages ?? learned) : options.maxImages,
     configFile: options.profilesFile,
   });
-  const outputReserve = positive(options.maxOutputTokens, "--max-output-tokens") ?? DEFAULT_OUTPUT_RESERVE;
+  const outputReserve =
+    positive(options.maxOutputTokens, "--max-output-tokens") ?? (options.reasoning === "high" ? Math.min(DEFAULT_REASONING_RESERVE, Math.floor(profile.window / 4)) : DEFAULT_OUTPUT_RESERVE);
   if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
   const userSchema = options.schemaFile ? await loadUserSchema(options.schemaFile) : undefined;
   if (userSchema && provider.name === "offline" && !options.dryRun) {
@@ -212,7 +220,7 @@ async function run(
   });
   await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
   files.push("plan.json");
-  const prices = ctx.batchClient ? batchPrices(profile, provider.name) : firstPrices(profile, provider.name);
+  const prices = (ctx.batchClient && batchPrices(profile, provider.name)) || runPrices(options, profile, provider.name);
 
   if (options.dryRun) {
     const written = await writeRequestBodies(plan, extraction, provider, profile, options, task, userSchema, outDir);
@@ -232,12 +240,16 @@ async function run(
   const client = ctx.batchClient ?? createModelClient(provider, {
     cacheDir: options.cache === false ? false : options.cacheDir,
     timeoutMs: options.timeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
     maxRetries: options.maxRetries,
     onEvent: (e: ClientEvent) => {
       if (e.type === "retry") emit({ type: "warning", document: pdfPath, message: `request ${e.id}: retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s (${e.reason})` });
       if (e.type === "repair") emit({ type: "warning", document: pdfPath, message: `request ${e.id}: answer did not fit the schema, asking once for a repair` });
+      if (e.type === "progress") emit({ type: "request-progress", document: pdfPath, requestId: e.id, tokens: e.tokens, thinking: e.thinking });
     },
   });
+  // every call lands here as it ends, so a failed document still writes what it spent
+  const ledger: RequestUsage[] = [];
   const executed = await executePlan({
     task,
     extraction,
@@ -252,6 +264,14 @@ async function run(
     signal: ctx.signal,
     document: pdfPath,
     onEvent: ctx.onEvent,
+    usage: ledger,
+    onImageLimit: (n) => rememberImageLimit(provider, n),
+  }).catch(async (err: unknown) => {
+    if (ledger.length > 0) {
+      const failed = usageReport(provider.name, profile.model, prices, ledger, { status: "failed", error: formatError(err) });
+      await writeJsonAtomically(join(outDir, "usage.json"), failed).catch(() => undefined);
+    }
+    throw err;
   });
   if (executed.plan !== plan) {
     plan = executed.plan;
@@ -307,7 +327,8 @@ async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage
 
 /**
  * --dry-run: the exact bodies each request would send (images included as data URLs, never a key)
- * in requests/<id>.json. A reduce body needs the map answers, so its partials are placeholders.
+ * in requests/<id>.json, built by the same code as the bodies sent. A reduce body needs the map
+ * answers, so its partials are placeholders.
  */
 async function writeRequestBodies(
   plan: Plan,
@@ -316,49 +337,28 @@ async function writeRequestBodies(
   profile: ModelProfile,
   options: SummarizeOptions,
   task: Task,
-  userSchema: Awaited<ReturnType<typeof loadUserSchema>> | undefined,
+  userSchema: UserSchema | undefined,
   outDir: string,
 ): Promise<string[]> {
   const written: string[] = [];
-  const consumed = new Set(plan.requests.flatMap((r) => r.inputs ?? []));
   for (const req of plan.requests) {
-    const isTop = !consumed.has(req.id) && (req.kind !== "map" || plan.requests.length === 1);
-    let system = req.system;
-    let content: ContentPart[];
-    if (req.kind === "reduce") {
-      const partials = (req.inputs ?? []).map((id) => ({
-        requestId: id,
-        pages: plan.requests.find((r) => r.id === id)!.pages,
-        answer: { note: `(dry run: the answer of request ${id} goes here)` },
-      }));
-      const built = await buildReduceParts(plan, req, partials);
-      system = built.system;
-      content = built.content;
-    } else {
-      content = await materializeParts(req.parts, extraction.figures);
-    }
-    const kind = isTop ? req.kind : "map";
-    const schema =
-      isTop && userSchema
-        ? { name: userSchema.name, schema: userSchema.jsonSchema }
-        : { name: answerSchemaName(task, kind), schema: toStrictJsonSchema(answerSchemaFor(task, kind)) };
-    const body = toRequestBody(provider.name, {
-      id: req.id,
+    const partials = (req.inputs ?? []).map((id) => ({ note: `(dry run: the answer of request ${id} goes here)` }));
+    const { request } = await modelRequestFor(plan, req, {
+      task,
+      extraction,
       model: profile.model,
-      system,
-      content,
-      maxOutputTokens: plan.outputReserve,
-      schema,
       reasoning: options.reasoning ?? "none",
+      userSchema,
+      partials,
     });
     const rel = `requests/${req.id}.json`;
-    await writeJsonAtomically(join(outDir, rel), body);
+    await writeJsonAtomically(join(outDir, rel), toRequestBody(provider.name, request));
     written.push(rel);
   }
   return written;
 }
 
-async function loadUserSchema(file: string): Promise<{ name: string; jsonSchema: Record<string, unknown>; validator: ReturnType<typeof userSchemaValidator> }> {
+async function loadUserSchema(file: string): Promise<UserSchema> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -386,7 +386,19 @@ async function loadUserSchema(file: string): Promise<{ name: string; jsonSchema:
   return { name, jsonSchema: json as Record<string, unknown>, validator };
 }
 
-function firstPrices(profile: ModelProfile, provider: string): TokenPrices | null {
+/**
+ * Prices for the run: --price-input / --price-output when given (both), else the profile's first
+ * price for the provider; null when neither knows one (self-hosted servers).
+ */
+export function runPrices(options: Pick<SummarizeOptions, "priceInput" | "priceOutput">, profile: ModelProfile, provider: string): TokenPrices | null {
+  const { priceInput, priceOutput } = options;
+  if ((priceInput === undefined) !== (priceOutput === undefined)) {
+    throw new InputError("--price-input and --price-output go together (USD per million tokens)");
+  }
+  if (priceInput !== undefined && priceOutput !== undefined) {
+    if (!(priceInput >= 0) || !(priceOutput >= 0)) throw new InputError("--price-input and --price-output must be numbers ≥ 0");
+    return { input: priceInput, output: priceOutput };
+  }
   const row = pricesFor(profile, provider)[0];
   return row ? { input: row.inputPerM, output: row.outputPerM } : null;
 }
@@ -394,6 +406,22 @@ function firstPrices(profile: ModelProfile, provider: string): TokenPrices | nul
 function batchPrices(profile: ModelProfile, provider: string): TokenPrices | null {
   const price = batchPriceFor(profile, provider);
   return price ? { input: price.inputPerM, output: price.outputPerM } : null;
+}
+
+/**
+ * --max-cost needs a price: without one every cost reads $0 and the limit would silently never
+ * apply. Throws an InputError (exit 2) saying how to give prices.
+ */
+export function requirePricesForMaxCost(options: SummarizeOptions & { maxCost?: number }): void {
+  if (options.maxCost === undefined || options.dryRun) return;
+  const provider = resolveEngine(options);
+  if (provider.name === "offline") return;
+  const profile = resolveProfile({ model: provider.model, provider: provider.name, configFile: options.profilesFile });
+  if (runPrices(options, profile, provider.name) === null) {
+    throw new InputError(
+      `--max-cost: no price is known for model ${provider.model} on provider ${provider.name}; give one with --price-input USD and --price-output USD (per million tokens) or in the profiles file`,
+    );
+  }
 }
 
 function positive(value: number | undefined, what: string): number | undefined {

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, openAsBlob, type WriteStream } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { BudgetRefusedError } from "../batch/cost-guard.js";
@@ -119,6 +119,8 @@ export class BatchCoordinator {
   static async open(o: CoordinatorOptions): Promise<BatchCoordinator> {
     const c = new BatchCoordinator(o);
     await mkdir(o.workDir, { recursive: true });
+    // requests staged by a run that stopped before sending them: this run stages them again
+    for (const name of await readdir(o.workDir)) if (/^(staging-.*|round-\d+)\.jsonl$/.test(name)) await rm(join(o.workDir, name), { force: true });
     for (const job of o.state.state.jobs) {
       for (const id of job.customIds) c.jobOf.set(id, job);
       if (job.resultsFile) await c.ingest(job, await readFile(join(o.out, job.resultsFile), "utf8").catch(() => ""));

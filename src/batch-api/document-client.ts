@@ -1,26 +1,20 @@
 import { createHash } from "node:crypto";
 import type { ModelProfile } from "../budget/profiles.js";
 import { estimateTextTokens, imageTokens } from "../budget/tokens.js";
-import { toRequestBody } from "../llm/adapters/index.js";
-import { cacheKey, type ResponseCache } from "../llm/cache.js";
-import { checkJson, repairRequest, type JsonResult, type Validate } from "../llm/client.js";
-import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, TooManyImagesError } from "../llm/errors.js";
+import { requestCacheKey, toRequestBody, type ChatBody } from "../llm/adapters/index.js";
+import type { ResponseCache } from "../llm/cache.js";
+import { checkJson, PAID_CALLS_PER_REQUEST, repairRequest, type CallOptions, type JsonResult, type Validate } from "../llm/client.js";
+import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, TooManyImagesError } from "../llm/errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
-import type { ModelAnswer, ModelRequest } from "../llm/types.js";
+import type { AttemptRecord, ModelAnswer, ModelRequest } from "../llm/types.js";
 import type { JsonModelClient } from "../summary/execute.js";
 import type { BatchCoordinator } from "./coordinator.js";
 import { lineError } from "./results.js";
 import type { BatchWire } from "./wire.js";
 
-/**
- * The chat body of a request as a batch line carries it: the provider adapter's body, without
- * streaming (a batch answer is one JSON document). The one place batch bodies are built.
- */
-export function batchRequestBody(cfg: ProviderConfig, req: ModelRequest): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...toRequestBody(cfg.name, req) };
-  delete body.stream;
-  delete body.stream_options;
-  return body;
+/** The chat body of a request as a batch line carries it: the provider adapter's body, not streamed. */
+export function batchRequestBody(cfg: ProviderConfig, req: ModelRequest): ChatBody {
+  return toRequestBody(cfg.name, req, { stream: false });
 }
 
 /**
@@ -50,60 +44,80 @@ export interface DocumentClientOptions {
  * callJson (answers checked against the schema, one repair, truncation and the error taxonomy),
  * but each call is a line of the next batch round rather than an HTTP request.
  */
-export function batchDocumentClient(o: DocumentClientOptions): JsonModelClient {
-  const label = `${o.cfg.name} batch`;
+export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClient {
+  const label = `${opts.cfg.name} batch`;
   // The plan version: the planner re-plans exactly when an answer says the request was too large
   // for the context or had too many images, so counting those errors numbers the plans; answers are
   // replayed in the same way on a rerun, so the count comes out the same.
   let planVersion = 1;
 
-  async function ask(req: ModelRequest): Promise<{ answer: ModelAnswer; key: string }> {
-    const body = batchRequestBody(o.cfg, req);
-    const key = cacheKey(o.cfg.name, o.cfg.baseUrl, body);
-    const hit = await o.cache?.get(key);
+  async function ask(req: ModelRequest, o: CallOptions): Promise<{ answer: ModelAnswer; key: string }> {
+    const body = batchRequestBody(opts.cfg, req);
+    const key = requestCacheKey(opts.cfg.name, opts.cfg.baseUrl, req);
+    const hit = await opts.cache?.get(key);
     if (hit) return { answer: { ...hit, cached: true, attempts: 0 }, key };
-    const customId = customIdFor(o.sha256, planVersion, req.id, body);
-    const outcome = await o.coordinator.answer(o.document, customId, () => o.wire.inputLine(customId, body), estimateUSD(req));
+    // the paid-call budget of the planned request holds across rounds as it does across live retries
+    const budget = o.budget ?? { paid: 0, max: PAID_CALLS_PER_REQUEST };
+    if (budget.paid >= budget.max) throw new ProviderError(`${label}: request ${req.id} stopped after ${budget.paid} paid calls (the most one planned request may cost)`);
+    const customId = customIdFor(opts.sha256, planVersion, req.id, body);
+    const outcome = await opts.coordinator.answer(opts.document, customId, () => opts.wire.inputLine(customId, body), estimateUSD(req));
+    const usage = outcome.kind === "answer" ? outcome.answer.usage : null;
+    const record: AttemptRecord = {
+      requestId: req.id,
+      attempt: 1,
+      outcome: "ok",
+      status: outcome.kind === "answer" ? 200 : outcome.status,
+      // an error line carries no usage: the service did no billed work for it
+      billed: usage !== null,
+      promptTokens: usage?.promptTokens ?? null,
+      completionTokens: usage?.completionTokens ?? null,
+      latencyMs: outcome.kind === "answer" ? outcome.answer.latencyMs : 0,
+    };
+    if (record.billed) budget.paid++;
     if (outcome.kind === "error") {
-      const err = lineError(o.cfg.name, req.id, outcome.status, outcome.message, o.cfg.apiKey());
+      const err = lineError(opts.cfg.name, req.id, outcome.status, outcome.message, opts.cfg.apiKey());
+      record.outcome = err instanceof ContextOverflowError ? "context-overflow" : err instanceof TooManyImagesError ? "image-limit" : "http-error";
+      o.onAttempt?.(record);
       if (err instanceof ContextOverflowError || err instanceof TooManyImagesError) planVersion++;
       throw err;
     }
     if (outcome.answer.finishReason === "length") {
+      o.onAttempt?.({ ...record, outcome: "truncated" });
       throw new OutputTruncatedError(
         `${label}: request ${req.id} answer cut off at max_tokens ${req.maxOutputTokens} (finish_reason "length")`,
         outcome.answer.text,
         req.maxOutputTokens,
       );
     }
+    o.onAttempt?.(record);
     return { answer: outcome.answer, key };
   }
 
   /** Upper bound, as plans count it: the prompt as estimated plus the full output reserve. */
   function estimateUSD(req: ModelRequest): number {
-    if (!o.prices) return 0;
-    let input = estimateTextTokens(req.system, o.profile);
-    for (const part of req.content) input += part.type === "text" ? estimateTextTokens(part.text, o.profile) : imageTokens(part.width, part.height, o.profile);
-    for (const turn of req.followUp ?? []) input += estimateTextTokens(turn.text, o.profile);
-    return (input * o.prices.inputPerM + req.maxOutputTokens * o.prices.outputPerM) / 1e6;
+    if (!opts.prices) return 0;
+    let input = estimateTextTokens(req.system, opts.profile);
+    for (const part of req.content) input += part.type === "text" ? estimateTextTokens(part.text, opts.profile) : imageTokens(part.width, part.height, opts.profile);
+    for (const turn of req.followUp ?? []) input += estimateTextTokens(turn.text, opts.profile);
+    return (input * opts.prices.inputPerM + req.maxOutputTokens * opts.prices.outputPerM) / 1e6;
   }
 
-  async function callJson<T>(req: ModelRequest, validate: Validate<T>): Promise<JsonResult<T>> {
-    const first = await ask(req);
+  async function callJson<T>(req: ModelRequest, validate: Validate<T>, o: CallOptions = {}): Promise<JsonResult<T>> {
+    const first = await ask(req, o);
     const firstCheck = checkJson(first.answer.text, validate);
     if (firstCheck.ok) {
-      if (o.cache && !first.answer.cached) await o.cache.set(first.key, first.answer);
+      if (opts.cache && !first.answer.cached) await opts.cache.set(first.key, first.answer);
       return { value: firstCheck.value, answer: first.answer, repaired: false, answers: [first.answer] };
     }
     // the repair is a request of the next round
-    const second = await ask(repairRequest(req, first.answer.text, firstCheck.error));
+    const second = await ask(repairRequest(req, first.answer.text, firstCheck.error), o);
     const secondCheck = checkJson(second.answer.text, validate);
     if (!secondCheck.ok) {
       throw new InvalidAnswerError(`${label}: request ${req.id} answered JSON that does not fit the schema, also after one repair: ${secondCheck.error}`, second.answer.text);
     }
-    if (o.cache) {
-      if (!first.answer.cached) await o.cache.set(first.key, first.answer);
-      if (!second.answer.cached) await o.cache.set(second.key, second.answer);
+    if (opts.cache) {
+      if (!first.answer.cached) await opts.cache.set(first.key, first.answer);
+      if (!second.answer.cached) await opts.cache.set(second.key, second.answer);
     }
     return { value: secondCheck.value, answer: second.answer, repaired: true, answers: [first.answer, second.answer] };
   }

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { isDynamicPattern } from "tinyglobby";
 import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "../commands/summarize.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
-import { resolveEngine, type SummarizeOptions } from "../summarize.js";
+import { requirePricesForMaxCost, resolveEngine, type SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
 import { chooseProgressMode, createProgressReporter } from "./progress.js";
 import { runBatch } from "./run.js";
@@ -86,6 +86,7 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
   const options = toSummarizeOptions(task, o);
   try {
     const engine = resolveEngine(options);
+    requirePricesForMaxCost({ ...options, maxCost: o.maxCost });
     const shard = o.shard === undefined ? undefined : parseShard(o.shard);
     if (o.batchApi && !o.dryRun) {
       // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)

@@ -73,7 +73,7 @@ export function summarizeRunner(
  */
 export async function summarizeOptionsHash(options: SummarizeOptions): Promise<string> {
   const engine = resolveEngine(options);
-  const { env: _env, timeoutMs: _t, maxRetries: _r, folderName: _f, provider: _p, baseUrl: _b, model: _m, ...rest } = options;
+  const { env: _env, timeoutMs: _t, idleTimeoutMs: _i, maxRetries: _r, folderName: _f, provider: _p, baseUrl: _b, model: _m, ...rest } = options;
   const extra: Record<string, unknown> = {
     engine: { provider: engine.name, baseUrl: engine.baseUrl, model: engine.model },
   };

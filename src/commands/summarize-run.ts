@@ -1,7 +1,7 @@
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
 import { createRequestSlots } from "../llm/slots.js";
-import { DEFAULT_REQUESTS, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
+import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
 import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "./summarize.js";
 
@@ -34,6 +34,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   let engine: ProviderConfig;
   try {
     engine = resolveEngine(options);
+    requirePricesForMaxCost({ ...options, maxCost: o.maxCost });
   } catch (e) {
     err(`longdoc: ${formatError(e)}\n`);
     return exitCodeOf(e);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../cli.js";
-import { DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
+import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
 import type { SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
 
@@ -8,8 +8,10 @@ import type { Task } from "../summary/schema.js";
 export type SummarizeCliOptions = Pick<
   SummarizeOptions,
   | "provider" | "baseUrl" | "model" | "contextWindow" | "maxOutputTokens" | "reasoning"
-  | "maxImages" | "imageMaxSide" | "pages" | "password" | "prompt"
+  | "maxImages" | "imageMaxSide" | "pages" | "password" | "prompt" | "priceInput" | "priceOutput"
 > & {
+  /** --idle-timeout in seconds */
+  idleTimeout?: number;
   /** --schema FILE (SummarizeOptions.schemaFile) */
   schema?: string;
   out: string;
@@ -29,6 +31,12 @@ export type SummarizeCliOptions = Pick<
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
   return n;
 }
 
@@ -57,6 +65,9 @@ export function addModelOptions(cmd: Command): Command {
     .option("--concurrency <n>", "documents in flight", positiveInt)
     .option("--requests <n>", "model requests in flight, across all documents", positiveInt, DEFAULT_REQUESTS)
     .option("--max-cost <usd>", "stop starting new documents past this estimated spend", nonNegativeNumber)
+    .option("--price-input <usd>", "USD per million input tokens, where the model profile has no price", nonNegativeNumber)
+    .option("--price-output <usd>", "USD per million output tokens, where the model profile has no price", nonNegativeNumber)
+    .option("--idle-timeout <s>", `cut a streamed answer that sends nothing for this many seconds, and send it again once (default ${DEFAULT_IDLE_TIMEOUT_S})`, positiveNumber)
     .option("--no-cache", "do not use the response cache")
     .option("--cache-dir <dir>", "response cache folder (default: the user cache folder)")
     .option("--dry-run", "everything but the model calls; writes the exact request bodies to requests/")
@@ -85,6 +96,9 @@ export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): Summariz
     cache: o.cache,
     cacheDir: o.cacheDir,
     dryRun: o.dryRun,
+    idleTimeoutMs: o.idleTimeout !== undefined ? Math.round(o.idleTimeout * 1000) : undefined,
+    priceInput: o.priceInput,
+    priceOutput: o.priceOutput,
   };
 }
 

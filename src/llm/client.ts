@@ -1,7 +1,10 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { toRequestBody, type ChatBody } from "./adapters/index.js";
-import { cacheKey, defaultCacheDir, ResponseCache } from "./cache.js";
+import OpenAI, { APIConnectionError, APIError } from "openai";
+import { Agent, fetch as undiciFetch } from "undici";
+import { requestCacheKey, toRequestBody, type ChatBody } from "./adapters/index.js";
+import { emptyAccumulator, errorOfText, readChunk, readCompletion, type AnswerAccumulator, type ErrorInfo } from "./adapters/read.js";
+import { defaultCacheDir, ResponseCache } from "./cache.js";
 import {
+  ContentRefusedError,
   ContextOverflowError,
   InvalidAnswerError,
   looksLikeContextOverflow,
@@ -11,30 +14,36 @@ import {
   parseContextNumbers,
   parseImageLimit,
   ProviderError,
-
   scrubMessage,
   TooManyImagesError,
 } from "./errors.js";
 import { ProviderRefusedError } from "../errors.js";
 import type { ProviderConfig } from "./providers.js";
-import { parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, sleep, type BackoffOptions } from "./retry.js";
-import type { ModelAnswer, ModelRequest } from "./types.js";
+import { rateLimitDelayMs, rateLimitWaitMs, retryDelayMs, shouldRetryStatus, sleep, type BackoffOptions, type RateLimitOptions } from "./retry.js";
+import type { AttemptRecord, ModelAnswer, ModelRequest } from "./types.js";
 
 export type ClientEvent =
   | { type: "request"; id: string; attempt: number }
   | { type: "retry"; id: string; attempt: number; delayMs: number; reason: string }
   | { type: "cache-hit"; id: string }
   | { type: "answer"; id: string; attempts: number; latencyMs: number; usage: ModelAnswer["usage"]; finishReason: string }
-  | { type: "repair"; id: string; error: string };
+  | { type: "repair"; id: string; error: string }
+  /** a streamed answer is arriving: `tokens` = content chunks so far (about one token each) */
+  | { type: "progress"; id: string; tokens: number; thinking: boolean }
+  /** every HTTP attempt, billed or not (usage.json records the billed ones) */
+  | { type: "attempt"; record: AttemptRecord };
 
 export interface ModelClientOptions {
   /** folder for the response cache; false = --no-cache; undefined = the user cache folder */
   cacheDir?: string | false;
-  /** per attempt, including reading the whole answer: a stalled answer counts as a timeout (default 10 min) */
+  /** --idle-timeout: a stream that sends no byte for this long is cut (default 120 s) */
+  idleTimeoutMs?: number;
+  /** overall cap per attempt, however actively it streams (default 60 min) */
   timeoutMs?: number;
-  /** retries after the first attempt (default 4) */
+  /** retries of errors nothing was billed for: 429, 5xx, connection failures (default 4) */
   maxRetries?: number;
   backoff?: BackoffOptions;
+  rateLimit?: RateLimitOptions;
   onEvent?: (e: ClientEvent) => void;
 }
 
@@ -49,25 +58,68 @@ export interface JsonResult<T> {
   answers: ModelAnswer[];
 }
 
-export interface ModelClient {
-  readonly provider: ProviderConfig;
-  /** the exact body that would be sent (for --dry-run and usage accounting); no key in it */
-  requestBody(req: ModelRequest): ChatBody;
-  call(req: ModelRequest, o?: { signal?: AbortSignal }): Promise<ModelAnswer>;
-  callJson<T>(req: ModelRequest, validate: Validate<T>, o?: { signal?: AbortSignal }): Promise<JsonResult<T>>;
+/**
+ * Paid calls allowed for one planned request, shared by every layer that may send it again
+ * (timeouts, errors inside a 200, empty answers, the JSON repair, larger output reserves), so
+ * retry layers can never multiply.
+ */
+export interface PaidBudget {
+  paid: number;
+  max: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 600_000;
+export const PAID_CALLS_PER_REQUEST = 3;
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** every HTTP attempt of this call, as it ends */
+  onAttempt?: (record: AttemptRecord) => void;
+  budget?: PaidBudget;
+}
+
+export interface ModelClient {
+  readonly provider: ProviderConfig;
+  /** the exact body that is sent (for --dry-run); no key in it */
+  requestBody(req: ModelRequest): ChatBody;
+  call(req: ModelRequest, o?: CallOptions): Promise<ModelAnswer>;
+  callJson<T>(req: ModelRequest, validate: Validate<T>, o?: CallOptions): Promise<JsonResult<T>>;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+const DEFAULT_CAP_MS = 3_600_000;
 const DEFAULT_MAX_RETRIES = 4;
+/** a timed-out (or dropped) stream is sent again at most once */
+const MAX_TIMEOUT_RETRIES = 1;
+/** an error inside a 200 is sent again at most twice (still within the paid budget) */
+const MAX_IN_BAND_RETRIES = 2;
+const MAX_EMPTY_RETRIES = 1;
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * undici's own defaults cut a response after 300 s without headers or between body chunks; our
+ * idle timeout and cap do that job, so they are off. One agent for the process (connection reuse).
+ */
+let agent: Agent | null = null;
+function dispatcher(): Agent {
+  agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 });
+  return agent;
+}
 
 interface Sent {
   answer: ModelAnswer;
   key: string;
 }
 
-/** A model client for one provider: adapters, retries, timeouts, cache, JSON repair. */
+type AttemptResult =
+  | { kind: "answer"; acc: AnswerAccumulator; status: number }
+  | { kind: "http"; status: number; info: ErrorInfo; headers: Headers }
+  | { kind: "timeout"; why: "idle" | "cap"; acc: AnswerAccumulator; responded: boolean }
+  | { kind: "dropped"; message: string; acc: AnswerAccumulator; responded: boolean };
+
+/** A model client for one provider: transport (streaming, idle timeout), retries, cache, JSON repair. */
 export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions = {}): ModelClient {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const capMs = opts.timeoutMs ?? DEFAULT_CAP_MS;
   const maxRetries = opts.maxRetries ?? DEFAULT_MAX_RETRIES;
   const cache = opts.cacheDir === false ? null : new ResponseCache(opts.cacheDir ?? defaultCacheDir());
   const emit = (e: ClientEvent) => opts.onEvent?.(e);
@@ -75,14 +127,53 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
 
   const requestBody = (req: ModelRequest) => toRequestBody(cfg.name, req);
 
-  /** One HTTP attempt through the openai client. Its own retries are off: the policy here is ours. */
-  async function attemptOnce(body: ChatBody, signal: AbortSignal): Promise<{ completion: OpenAI.Chat.ChatCompletion; errorBody: string | null }> {
+  /** One streamed HTTP attempt through the openai client (its own retries off: the policy is ours). */
+  async function attemptOnce(req: ModelRequest, body: ChatBody, signal: AbortSignal | undefined): Promise<AttemptResult> {
+    const ctl = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, ctl.signal]) : ctl.signal;
+    let timedOut: "idle" | "cap" | null = null;
+    let responded = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const touch = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        timedOut ??= "idle";
+        ctl.abort(new Error("idle timeout"));
+      }, idleMs);
+    };
+    const capTimer = setTimeout(() => {
+      timedOut ??= "cap";
+      ctl.abort(new Error("request cap"));
+    }, capMs);
     let errorBody: string | null = null;
-    // The openai client drops error bodies that are not `{ error: {...} }` (Mistral's are flat), so keep the raw text.
-    const capturingFetch: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
-      if (!res.ok) errorBody = await res.clone().text().catch(() => null);
-      return res;
+    let wholeBody: string | null = null;
+
+    // Every byte restarts the idle timer (keep-alive comments included: the server is alive). Error
+    // bodies are kept raw: the openai client drops shapes other than `{ error: {...} }`. A 200 that
+    // is not an event stream (a server ignoring `stream`, or an error inside a 200) is read whole.
+    const watchedFetch = async (input: unknown, init?: RequestInit): Promise<Response> => {
+      const res = await undiciFetch(input as string, { ...(init as object), dispatcher: dispatcher() } as Parameters<typeof undiciFetch>[1]);
+      responded = true;
+      touch();
+      const headers = res.headers as unknown as Headers;
+      if (!res.ok) {
+        errorBody = await res.text().catch(() => null);
+        return new Response(errorBody, { status: res.status, statusText: res.statusText, headers });
+      }
+      if (!res.body) return new Response(null, { status: res.status, headers });
+      const watched = (res.body as unknown as ReadableStream<Uint8Array>).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, c) {
+            touch();
+            c.enqueue(chunk);
+          },
+        }),
+      );
+      if (!/text\/event-stream/i.test(res.headers.get("content-type") ?? "")) {
+        wholeBody = await new Response(watched).text();
+        return new Response("", { status: 200, headers: { "content-type": "text/event-stream" } });
+      }
+      return new Response(watched, { status: res.status, statusText: res.statusText, headers });
     };
     const client = new OpenAI({
       apiKey: cfg.apiKey() ?? "no-key", // local servers take any key; the client insists on one
@@ -90,70 +181,115 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
       organization: null,
       project: null,
       maxRetries: 0,
-      timeout: timeoutMs,
-      fetch: capturingFetch,
+      timeout: capMs + 60_000, // ours fire first
+      fetch: watchedFetch as unknown as typeof fetch,
       logLevel: "off",
       defaultHeaders: cfg.name === "openrouter" ? { "X-Title": "longdoc" } : undefined,
     });
+    const acc = emptyAccumulator();
+    let lastProgress = 0;
+    touch();
     try {
-      const completion = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, {
-        signal,
+      const stream = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, {
+        signal: combined,
         maxRetries: 0,
-        timeout: timeoutMs,
       });
-      return { completion, errorBody };
-    } catch (err) {
-      (err as { longdocErrorBody?: string | null }).longdocErrorBody = errorBody;
-      throw err;
-    }
-  }
-
-  function serverMessage(err: APIError): string {
-    const raw = (err as { longdocErrorBody?: string | null }).longdocErrorBody;
-    if (raw) {
       try {
-        const j = JSON.parse(raw) as Record<string, unknown>;
-        const e = j.error as Record<string, unknown> | string | undefined;
-        const m = (typeof e === "string" ? e : (e?.message as string | undefined)) ?? (j.message as string | undefined) ?? (j.detail as string | undefined);
-        if (typeof m === "string" && m) return m;
-        if (m !== undefined) return JSON.stringify(m);
-      } catch {
-        return raw.slice(0, 300);
+        for await (const chunk of stream) {
+          const before = acc.deltas;
+          readChunk(acc, chunk);
+          const now = performance.now();
+          if (acc.deltas !== before && now - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = now;
+            emit({ type: "progress", id: req.id, tokens: acc.deltas, thinking: acc.text === "" && acc.reasoningChars > 0 });
+          }
+        }
+      } catch (err) {
+        // an error event inside the stream (OpenRouter, OpenAI style): the openai client throws it
+        if (err instanceof APIError && err.status === undefined) {
+          acc.error ??= errorOfText(JSON.stringify({ error: err.error ?? { message: err.message } }), err.message);
+        } else if (!(err instanceof SyntaxError)) {
+          throw err;
+        }
       }
-      return raw.slice(0, 300);
+      if (timedOut) return { kind: "timeout", why: timedOut, acc, responded };
+      signal?.throwIfAborted();
+      if (wholeBody !== null) {
+        try {
+          readCompletion(acc, JSON.parse(wholeBody));
+        } catch {
+          return { kind: "dropped", message: "unreadable response body", acc, responded };
+        }
+      }
+      if (acc.error === null && acc.finishReason === null) {
+        return { kind: "dropped", message: "the stream ended before the answer was complete", acc, responded };
+      }
+      return { kind: "answer", acc, status: 200 };
+    } catch (err) {
+      if (timedOut) return { kind: "timeout", why: timedOut, acc, responded };
+      if (signal?.aborted) throw signal.reason ?? err;
+      if (err instanceof APIError && typeof err.status === "number") {
+        const info = errorOfText(errorBody, err.message.replace(/^\d{3}\s+/, ""));
+        return { kind: "http", status: err.status, info, headers: (err.headers ?? new Headers()) as Headers };
+      }
+      if (err instanceof APIConnectionError || (err instanceof Error && /fetch failed|socket|ECONN|terminated/i.test(err.message))) {
+        const cause = (err as { cause?: { message?: string } }).cause?.message ?? err.message;
+        return { kind: "dropped", message: `connection failed: ${scrubMessage(cause, cfg.apiKey())}`, acc, responded };
+      }
+      throw err;
+    } finally {
+      clearTimeout(idleTimer);
+      clearTimeout(capTimer);
     }
-    return err.message.replace(/^\d{3}\s+/, "");
   }
 
-  /** Turn a final HTTP failure into the error the caller can act on. */
-  function classify(req: ModelRequest, status: number, message: string): Error {
-    const msg = scrubMessage(message, cfg.apiKey());
-    const where = `${label}: request ${req.id}`;
-    if (status === 401 || status === 403) {
+  const where = (req: ModelRequest) => `${label}: request ${req.id}`;
+  const scrub = (m: string) => scrubMessage(m, cfg.apiKey());
+
+  /** An HTTP error status (or an error code inside a 200) as the error the caller can act on; null = retry. */
+  function classifyStatus(req: ModelRequest, status: number, info: ErrorInfo, inBand: boolean): Error | null {
+    const msg = scrub(info.message);
+    const how = inBand ? `error inside an HTTP 200, code ${status}` : `HTTP ${status}`;
+    if (status === 401) {
       const hint = cfg.keySource ? `; check ${cfg.keySource}` : "";
-      return new ProviderRefusedError(`${where} refused (HTTP ${status}, authentication): ${msg}${hint}`);
+      return new ProviderRefusedError(`${where(req)} refused (${how}, authentication): ${msg}${hint}`);
+    }
+    if (status === 403) {
+      // OpenRouter: the input was flagged by a moderated model's filter
+      if (/moderat|flagged/i.test(msg)) return new ContentRefusedError(`${where(req)} refused by the provider's content filter (${how}): ${msg}`, msg);
+      const hint = cfg.keySource ? `; check ${cfg.keySource}` : "";
+      return new ProviderRefusedError(`${where(req)} refused (${how}, not allowed): ${msg}${hint}`);
     }
     if (status === 402 || (status === 429 && looksLikeQuota(msg))) {
-      return new ProviderRefusedError(`${where} refused (HTTP ${status}, quota or credit exhausted): ${msg}`);
+      return new ProviderRefusedError(`${where(req)} refused (${how}, quota or credit exhausted): ${msg}`);
     }
-    if (status === 400 || status === 413 || status === 422) {
-      if (looksLikeTooManyImages(msg)) {
-        return new TooManyImagesError(`${where}: too many images for this endpoint (HTTP ${status}): ${msg}`, parseImageLimit(msg));
-      }
-      if (looksLikeContextOverflow(msg)) {
-        const n = parseContextNumbers(msg);
-        return new ContextOverflowError(`${where}: request too large for the model's context (HTTP ${status}): ${msg}`, n.limit, n.requested);
-      }
+    if (status === 404 && cfg.name === "openrouter" && /endpoint|provider|parameter|constraint/i.test(msg)) {
+      return new ProviderError(
+        `${where(req)}: no OpenRouter host serves ${req.model} with every parameter longdoc needs (structured output${req.reasoning !== "none" ? ", reasoning" : ""}) (${how}): ${msg}`,
+        status,
+      );
     }
-    return new ProviderError(`${where} failed (HTTP ${status}): ${msg}`, status);
+    if (info.type === "exceed_context_size_error" || (status === 400 || status === 413 || status === 422) && looksLikeContextOverflow(msg)) {
+      const n = parseContextNumbers(msg);
+      return new ContextOverflowError(`${where(req)}: request too large for the model's context (${how}): ${msg}`, info.contextTokens ?? n.limit, info.promptTokens ?? n.requested);
+    }
+    if ((status === 400 || status === 413 || status === 422) && looksLikeTooManyImages(msg)) {
+      return new TooManyImagesError(`${where(req)}: too many images for this endpoint (${how}): ${msg}`, parseImageLimit(msg));
+    }
+    if (status === 413) {
+      return new ContextOverflowError(`${where(req)}: request too large for the server (${how}): ${msg}`);
+    }
+    return null;
   }
 
-  async function send(req: ModelRequest, signal: AbortSignal | undefined, useCache: boolean): Promise<Sent> {
+  async function send(req: ModelRequest, o: CallOptions, useCache: boolean): Promise<Sent> {
     if (cfg.name === "offline") {
       throw new ProviderError(`offline: no model provider configured, request ${req.id} not sent`);
     }
+    const signal = o.signal;
+    const budget = o.budget ?? { paid: 0, max: PAID_CALLS_PER_REQUEST };
     const body = requestBody(req);
-    const key = cacheKey(cfg.name, cfg.baseUrl, body);
+    const key = requestCacheKey(cfg.name, cfg.baseUrl, req);
     if (cache && useCache) {
       const t0 = performance.now();
       const hit = await cache.get(key);
@@ -163,70 +299,143 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
         return { answer: { ...hit, latencyMs: Math.round(performance.now() - t0), cached: true, attempts: 0 }, key };
       }
     }
+    let unbilledRetries = 0;
+    let timeoutRetries = 0;
+    let inBandRetries = 0;
+    let emptyRetries = 0;
+    let rateLimits = 0;
     let lastReason = "";
     let lastStatus: number | undefined;
-    for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      if (budget.paid >= budget.max) {
+        throw new ProviderError(`${where(req)} stopped after ${budget.paid} paid calls (the most one planned request may cost): ${lastReason}`, lastStatus);
+      }
       emit({ type: "request", id: req.id, attempt });
       const started = performance.now();
-      let retryAfter: number | null = null;
-      try {
-        const { completion } = await attemptOnce(body, combined);
-        const latencyMs = Math.round(performance.now() - started);
-        const answer = toAnswer(completion, latencyMs, attempt);
-        emit({ type: "answer", id: req.id, attempts: attempt, latencyMs, usage: answer.usage, finishReason: answer.finishReason });
-        if (answer.finishReason === "length") {
-          throw new OutputTruncatedError(
-            `${label}: request ${req.id} answer cut off at max_tokens ${req.maxOutputTokens} (finish_reason "length")`,
-            answer.text,
-            req.maxOutputTokens,
-          );
-        }
-        return { answer, key };
-      } catch (err) {
-        if (err instanceof OutputTruncatedError) throw err;
-        if (signal?.aborted) throw signal.reason ?? err;
-        if (err instanceof APIConnectionTimeoutError || (err instanceof APIUserAbortError && timeout.aborted) || isAbortFromTimeout(err, timeout)) {
-          lastReason = `no complete answer within ${timeoutMs} ms`;
-          lastStatus = undefined;
-        } else if (err instanceof APIError && typeof err.status === "number") {
-          const message = serverMessage(err);
-          if (!RETRYABLE_STATUSES.has(err.status) || (err.status === 429 && looksLikeQuota(message))) {
-            throw classify(req, err.status, message);
+      const r = await attemptOnce(req, body, signal);
+      const latencyMs = Math.round(performance.now() - started);
+      const record = (outcome: AttemptRecord["outcome"], billed: AttemptRecord["billed"], status: number | null, usage = r.kind === "http" ? null : r.acc.usage) => {
+        const rec: AttemptRecord = {
+          requestId: req.id,
+          attempt,
+          outcome,
+          status,
+          billed: usage ? true : billed,
+          promptTokens: usage?.promptTokens ?? null,
+          completionTokens: usage?.completionTokens ?? null,
+          latencyMs,
+        };
+        if (usage?.costUSD !== undefined) rec.providerCostUSD = usage.costUSD;
+        if (rec.billed !== false) budget.paid++;
+        o.onAttempt?.(rec);
+        emit({ type: "attempt", record: rec });
+      };
+      let delayMs: number;
+
+      if (r.kind === "http") {
+        const final = classifyStatus(req, r.status, r.info, false);
+        const outcome = final instanceof ContextOverflowError ? "context-overflow" : final instanceof TooManyImagesError ? "image-limit" : r.status === 429 ? "rate-limited" : "http-error";
+        record(outcome, false, r.status);
+        if (final) throw final;
+        lastStatus = r.status;
+        lastReason = `HTTP ${r.status}: ${scrub(r.info.message).slice(0, 160)}`;
+        if (!shouldRetryStatus(r.status, r.headers)) throw new ProviderError(`${where(req)} failed (HTTP ${r.status}): ${scrub(r.info.message)}`, r.status);
+        if (unbilledRetries++ >= maxRetries) throw new ProviderError(`${where(req)} failed after ${attempt} attempts: ${lastReason}`, lastStatus);
+        delayMs = r.status === 429 ? rateLimitDelayMs(++rateLimits, rateLimitWaitMs(r.headers), opts.rateLimit) : retryDelayMs(unbilledRetries, rateLimitWaitMs(r.headers), opts.backoff);
+      } else if (r.kind === "timeout" || r.kind === "dropped") {
+        // cut off mid-way: the provider may bill what it did; before any response nothing was done
+        const billed = r.responded ? "unknown" : false;
+        const timeout = r.kind === "timeout";
+        record(timeout ? "timeout" : "connection", billed, r.responded ? 200 : null);
+        lastStatus = undefined;
+        lastReason = timeout
+          ? r.why === "idle"
+            ? `no data for ${fmtSeconds(idleMs)} (idle timeout)`
+            : `the answer took longer than the ${fmtSeconds(capMs)} cap`
+          : r.message;
+        if (timeout || r.responded) {
+          if (timeoutRetries++ >= MAX_TIMEOUT_RETRIES) {
+            throw new ProviderError(`${where(req)} failed: ${lastReason}, also when sent again`);
           }
-          lastReason = `HTTP ${err.status}: ${scrubMessage(message, cfg.apiKey()).slice(0, 160)}`;
-          lastStatus = err.status;
-          retryAfter = parseRetryAfter(err.headers);
-        } else if (err instanceof APIConnectionError) {
-          const cause = (err as { cause?: { message?: string } }).cause?.message;
-          lastReason = `connection failed${cause ? `: ${scrubMessage(cause, cfg.apiKey())}` : ""}`;
-          lastStatus = undefined;
-        } else if (err instanceof SyntaxError) {
-          // a 200 whose body is not JSON: a broken proxy, worth another try
-          lastReason = "unreadable response body";
-          lastStatus = undefined;
+        } else if (unbilledRetries++ >= maxRetries) throw new ProviderError(`${where(req)} failed after ${attempt} attempts: ${lastReason}`);
+        delayMs = timeout ? 0 : retryDelayMs(Math.max(1, unbilledRetries), null, opts.backoff);
+      } else {
+        const acc = r.acc;
+        const finish = acc.finishReason ?? "stop";
+        if (acc.error || finish === "error") {
+          // an error inside a 200: map its code like an HTTP status
+          const info = acc.error ?? { message: "the provider reported an error while answering (finish_reason \"error\")" };
+          const code = typeof info.code === "number" ? info.code : Number.isInteger(Number(info.code)) ? Number(info.code) : 502;
+          const final = classifyStatus(req, code, info, true);
+          record(final instanceof ContextOverflowError ? "context-overflow" : "provider-error", "unknown", 200);
+          if (final) throw final;
+          lastStatus = code;
+          lastReason = `provider error inside an HTTP 200 (code ${code}): ${scrub(info.message).slice(0, 160)}`;
+          if ((code >= 400 && code < 500 && code !== 408 && code !== 429) || inBandRetries++ >= MAX_IN_BAND_RETRIES) {
+            throw new ProviderError(`${where(req)} failed: ${lastReason}`, code);
+          }
+          delayMs = code === 429 ? rateLimitDelayMs(++rateLimits, null, opts.rateLimit) : retryDelayMs(inBandRetries, null, opts.backoff);
         } else {
-          throw err;
+          const answer: ModelAnswer = {
+            text: acc.text,
+            finishReason: finish,
+            usage: acc.usage,
+            latencyMs,
+            cached: false,
+            attempts: attempt,
+          };
+          emit({ type: "answer", id: req.id, attempts: attempt, latencyMs, usage: answer.usage, finishReason: finish });
+          if (finish === "model_length") {
+            // Mistral: prompt and answer together reached the model's window
+            record("context-overflow", true, 200);
+            throw new ContextOverflowError(`${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`);
+          }
+          if (finish === "length") {
+            record("truncated", true, 200);
+            const thinkingOnly = acc.text.trim() === "";
+            throw new OutputTruncatedError(
+              thinkingOnly
+                ? `${where(req)}: reasoning used all ${req.maxOutputTokens} output tokens before any answer (finish_reason "length")`
+                : `${where(req)} answer cut off at max_tokens ${req.maxOutputTokens} (finish_reason "length")`,
+              acc.text,
+              req.maxOutputTokens,
+            );
+          }
+          if (finish === "content_filter" || acc.refusal.trim()) {
+            record("refused", true, 200);
+            const words = scrub(acc.refusal.trim() || acc.text.trim()).slice(0, 300);
+            throw new ContentRefusedError(
+              `${where(req)}: the model declined to answer (${finish === "content_filter" ? "content filter" : "refusal"})${words ? `: "${words}"` : ""}`,
+              words,
+            );
+          }
+          if (acc.text.trim() === "") {
+            record("empty", true, 200);
+            lastReason = "the answer was empty";
+            lastStatus = undefined;
+            // the same request again; a repair would need an empty assistant turn, which Mistral rejects
+            if (emptyRetries++ >= MAX_EMPTY_RETRIES) throw new ProviderError(`${where(req)} failed: the model answered nothing, also when asked again`);
+            delayMs = 0;
+          } else {
+            record("ok", true, 200);
+            return { answer, key };
+          }
         }
-        if (attempt > maxRetries) break;
-        const delayMs = Math.round(retryDelayMs(attempt, retryAfter, opts.backoff));
-        emit({ type: "retry", id: req.id, attempt, delayMs, reason: lastReason });
-        await sleep(delayMs, signal);
       }
+      emit({ type: "retry", id: req.id, attempt, delayMs: Math.round(delayMs), reason: lastReason });
+      if (delayMs > 0) await sleep(Math.round(delayMs), signal);
     }
-    throw new ProviderError(`${label}: request ${req.id} failed after ${maxRetries + 1} attempts: ${lastReason}`, lastStatus);
   }
 
-  async function call(req: ModelRequest, o: { signal?: AbortSignal } = {}): Promise<ModelAnswer> {
-    const { answer, key } = await send(req, o.signal, true);
+  async function call(req: ModelRequest, o: CallOptions = {}): Promise<ModelAnswer> {
+    const { answer, key } = await send(req, o, true);
     if (cache && !answer.cached && answer.finishReason === "stop") await cache.set(key, answer);
     return answer;
   }
 
-  async function callJson<T>(req: ModelRequest, validate: Validate<T>, o: { signal?: AbortSignal } = {}): Promise<JsonResult<T>> {
-    const first = await send(req, o.signal, true);
+  async function callJson<T>(req: ModelRequest, validate: Validate<T>, o: CallOptions = {}): Promise<JsonResult<T>> {
+    const first = await send(req, o, true);
     const firstCheck = checkJson(first.answer.text, validate);
     if (firstCheck.ok) {
       if (cache && !first.answer.cached) await cache.set(first.key, first.answer);
@@ -234,7 +443,7 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
     }
     emit({ type: "repair", id: req.id, error: firstCheck.error });
     const repairReq = repairRequest(req, first.answer.text, firstCheck.error);
-    const second = await send(repairReq, o.signal, true);
+    const second = await send(repairReq, o, true);
     const secondCheck = checkJson(second.answer.text, validate);
     if (!secondCheck.ok) {
       throw new InvalidAnswerError(
@@ -253,34 +462,8 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
   return { provider: cfg, requestBody, call, callJson };
 }
 
-function isAbortFromTimeout(err: unknown, timeout: AbortSignal): boolean {
-  return timeout.aborted && err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
-}
-
-/** Content may be a string or (Mistral with reasoning) a list of chunks; only the text chunks are the answer. */
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((c) => (c && typeof c === "object" && (c as { type?: string }).type === "text" ? String((c as { text?: unknown }).text ?? "") : ""))
-      .join("");
-  }
-  return "";
-}
-
-function toAnswer(completion: OpenAI.Chat.ChatCompletion, latencyMs: number, attempts: number): ModelAnswer {
-  const choice = completion.choices?.[0];
-  const usage = completion.usage
-    ? { promptTokens: completion.usage.prompt_tokens ?? 0, completionTokens: completion.usage.completion_tokens ?? 0 }
-    : null;
-  return {
-    text: contentText(choice?.message?.content),
-    finishReason: choice?.finish_reason ?? "stop",
-    usage,
-    latencyMs,
-    cached: false,
-    attempts,
-  };
+function fmtSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
 }
 
 /** Parse the answer as JSON (tolerating a code fence around it) and run the caller's validation. */

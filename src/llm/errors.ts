@@ -39,12 +39,26 @@ export class TooManyImagesError extends ProviderError {
   }
 }
 
-/** The answer stopped at max_tokens (finish_reason "length"): retry with a larger reserve or smaller chunks. */
+/**
+ * The answer stopped at max_tokens (finish_reason "length"): retry with a larger reserve.
+ * `partialText` empty means thinking used the whole budget before any answer text.
+ */
 export class OutputTruncatedError extends ProviderError {
   constructor(
     message: string,
     readonly partialText: string,
     readonly maxOutputTokens: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The model declined to answer (content filter, refusal): sending it again would cost the same. */
+export class ContentRefusedError extends ProviderError {
+  constructor(
+    message: string,
+    /** the model's or the filter's own words, when it gave any */
+    readonly refusal: string,
   ) {
     super(message);
   }
@@ -72,6 +86,9 @@ export function scrubMessage(message: string, secret?: string): string {
 }
 
 const CONTEXT_PATTERNS = [
+  /exceed_context_size/i,
+  /exceeds the available context size/i,
+  /model_length/i,
   /context length/i,
   /context window/i,
   /too large for model/i,

@@ -29,9 +29,41 @@ export interface ModelAnswer {
   text: string;
   finishReason: "stop" | "length" | "content_filter" | "tool_calls" | string;
   /** as the server reported it; for a cached answer, the original call's (that call cost nothing now) */
-  usage: { promptTokens: number; completionTokens: number } | null;
+  usage: { promptTokens: number; completionTokens: number; costUSD?: number } | null;
   latencyMs: number;
   /** answered from the response cache: no request was sent */
   cached: boolean;
   attempts: number;
+}
+
+/** One HTTP attempt as sent: what came of it and whether the provider bills it (for usage.json). */
+export interface AttemptRecord {
+  /** the request id as sent ("r1", "r1-repair") */
+  requestId: string;
+  /** 1-based, within one send of that request */
+  attempt: number;
+  outcome:
+    | "ok"
+    | "truncated"
+    | "empty"
+    | "refused"
+    | "provider-error"
+    | "context-overflow"
+    | "image-limit"
+    | "rate-limited"
+    | "http-error"
+    | "timeout"
+    | "connection";
+  /** HTTP status; null when no response came (timeout before headers, connection failure) */
+  status: number | null;
+  /**
+   * true: the provider reported usage (billed); false: rejected before any work (not billed);
+   * "unknown": cut off or failed mid-way without usage (the provider may bill it).
+   */
+  billed: boolean | "unknown";
+  promptTokens: number | null;
+  completionTokens: number | null;
+  /** cost the provider itself reported (OpenRouter usage.cost), USD */
+  providerCostUSD?: number;
+  latencyMs: number;
 }

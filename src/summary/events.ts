@@ -39,6 +39,8 @@ export type PipelineEvent =
       latencyMs: number;
       attempts: number;
     }
+  /** a streamed answer is arriving: content chunks so far (about a token each); thinking = reasoning, no answer text yet */
+  | { type: "request-progress"; document: string; requestId: string; tokens: number; thinking: boolean }
   | { type: "warning"; document: string; message: string }
   | {
       type: "done";

@@ -3,23 +3,17 @@ import { estimateTextTokens, fitWithin, imageTokens } from "../budget/tokens.js"
 import type { ModelProfile } from "../budget/profiles.js";
 import { figureBlocks, type Extraction } from "../model/document.js";
 import type { Plan, PlannedRequest, PlanPart } from "../model/plan.js";
-import { ContextOverflowError, OutputTruncatedError, TooManyImagesError } from "../llm/errors.js";
-import type { ModelClient, Validate } from "../llm/client.js";
+import { ContextOverflowError, OutputTruncatedError, ProviderError, TooManyImagesError } from "../llm/errors.js";
+import { PAID_CALLS_PER_REQUEST, type ModelClient, type PaidBudget, type Validate } from "../llm/client.js";
 import type { RequestSlots } from "../llm/slots.js";
-import type { ContentPart, ModelRequest } from "../llm/types.js";
-import { buildReduceParts, materializeParts } from "../plan/public.js";
+import type { AttemptRecord, ContentPart, ModelRequest } from "../llm/types.js";
+import { materializeParts } from "../plan/public.js";
 import { requestPriorities } from "../plan/priority.js";
 import { expectedOutputTokens, expectedServiceSeconds } from "../budget/service-time.js";
 import type { PipelineEventListener } from "./events.js";
-import {
-  answerSchemaFor,
-  answerSchemaName,
-  FigureDescriptionsSchema,
-  toStrictJsonSchema,
-  type ModelAnswerShape,
-  type Task,
-} from "./schema.js";
-import { costOf, type RequestUsage, type TokenPrices } from "./usage.js";
+import { FigureDescriptionsSchema, toStrictJsonSchema, type ModelAnswerShape, type Task } from "./schema.js";
+import { modelRequestFor, topRequest, type UserSchema } from "./requests.js";
+import { usageRecord, type RequestUsage, type TokenPrices } from "./usage.js";
 
 /** The part of the model client this stage uses. */
 export type JsonModelClient = Pick<ModelClient, "callJson">;
@@ -52,10 +46,17 @@ export interface ExecuteOptions {
   replan: (adjust: PlanAdjustment) => Plan;
   initialPlan: Plan;
   /** --schema: the final answer fills this instead of the summary schema */
-  userSchema?: { name: string; jsonSchema: Record<string, unknown>; validator: z.ZodType<unknown> };
+  userSchema?: UserSchema;
   signal?: AbortSignal;
   document: string;
   onEvent?: PipelineEventListener;
+  /**
+   * Where every model call is recorded as it ends (the caller's, so a failed document still has
+   * its usage); default a fresh list.
+   */
+  usage?: RequestUsage[];
+  /** the endpoint named its images-per-request limit (kept for the rest of the run) */
+  onImageLimit?: (maxImages: number) => void;
 }
 
 export interface ExecuteResult {
@@ -74,15 +75,12 @@ export interface ExecuteResult {
 }
 
 const MAX_REPLANS = 3;
+/** a truncated answer is asked again with a doubled reserve at most twice (3 paid calls) */
 const MAX_OUTPUT_BUMPS = 2;
+/** max_tokens is never raised past this many times the reserve, nor past MAX_OUTPUT_TOKENS */
+const RESERVE_GROWTH = 4;
+const MAX_OUTPUT_TOKENS = 65_536;
 const FIGURE_FOLLOWUP_ROUNDS = 2;
-
-/** Signals that a larger output reserve no longer fits one request: plan smaller chunks. */
-class NeedsSmallerChunks extends Error {
-  constructor(readonly outputReserve: number) {
-    super("answer truncated at the largest output reserve the window allows");
-  }
-}
 
 /**
  * Run a plan: the single request, or the map requests in parallel then the reduce tree.
@@ -91,7 +89,7 @@ class NeedsSmallerChunks extends Error {
  */
 export async function executePlan(opts: ExecuteOptions): Promise<ExecuteResult> {
   let plan = opts.initialPlan;
-  const usage: RequestUsage[] = [];
+  const usage: RequestUsage[] = opts.usage ?? [];
   const warnings: string[] = [];
   for (let replans = 0; ; replans++) {
     try {
@@ -112,11 +110,9 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecuteResult> 
       } else if (err instanceof TooManyImagesError) {
         const cap = err.maxImages && err.maxImages < plan.maxImages ? err.maxImages : Math.max(1, Math.floor(plan.maxImages / 2));
         if (cap === plan.maxImages) throw err;
+        if (err.maxImages) opts.onImageLimit?.(err.maxImages);
         adjust = { maxImages: cap };
         reason = `the endpoint accepts at most ${cap} images per request; re-planning`;
-      } else if (err instanceof NeedsSmallerChunks) {
-        adjust = { outputReserve: err.outputReserve };
-        reason = `answers were truncated; re-planning smaller chunks with a ${err.outputReserve}-token output reserve`;
       } else {
         throw err;
       }
@@ -144,8 +140,7 @@ type RunResult = Omit<ExecuteResult, "plan" | "usage" | "warnings">;
 
 async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]): Promise<RunResult> {
   const byId = new Map(plan.requests.map((r) => [r.id, r]));
-  const consumed = new Set(plan.requests.flatMap((r) => r.inputs ?? []));
-  const top = plan.requests.find((r) => !consumed.has(r.id) && (r.kind === "reduce" || r.kind === "single")) ?? plan.requests[plan.requests.length - 1];
+  const top = topRequest(plan);
   const answers = new Map<string, Promise<unknown>>();
   const sentFigureIds = new Set(plan.requests.flatMap((r) => r.figureIds));
   const partialFigures: Array<{ id: string; description: string }> = [];
@@ -158,28 +153,17 @@ async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]):
     if (!pending) {
       pending = (async () => {
         const inputs = await Promise.all((req.inputs ?? []).map((id) => answerOf(byId.get(id)!)));
-        const isTop = req === top;
-        const custom = isTop && opts.userSchema;
-        const schema: z.ZodType<unknown> = custom
-          ? opts.userSchema!.validator
-          : isTop
-            ? answerSchemaFor(opts.task, req.kind)
-            : answerSchemaFor(opts.task, "map");
-        const schemaSpec = custom
-          ? { name: opts.userSchema!.name, schema: opts.userSchema!.jsonSchema }
-          : { name: answerSchemaName(opts.task, isTop ? req.kind : "map"), schema: toStrictJsonSchema(schema) };
-        let system = req.system;
-        let content: ContentPart[];
-        if (req.kind === "reduce") {
-          const partials = (req.inputs ?? []).map((id, i) => ({ requestId: id, pages: byId.get(id)!.pages, answer: inputs[i] }));
-          const built = await buildReduceParts(plan, req, partials);
-          system = built.system;
-          content = built.content;
-        } else {
-          content = await materializeParts(req.parts, opts.extraction.figures);
-        }
+        const { request, validator: schema } = await modelRequestFor(plan, req, {
+          task: opts.task,
+          extraction: opts.extraction,
+          model: opts.profile.model,
+          reasoning: opts.reasoning,
+          userSchema: opts.userSchema,
+          partials: inputs,
+        });
+        const { system, content, schema: schemaSpec } = request;
         const value = await callWithOutputRetry(plan, req, { system, content, schema: schemaSpec, priority: priorities.get(req.id)! }, schema, opts, usage);
-        if (req.kind !== "reduce" || !isTop) {
+        if (req.kind !== "reduce" || req !== top) {
           const figs = (value as { figures?: Array<{ id: string; description: string }> }).figures;
           if (Array.isArray(figs)) partialFigures.push(...figs.filter((f) => typeof f?.id === "string"));
         }
@@ -210,7 +194,52 @@ interface BuiltRequest {
   priority: number;
 }
 
-/** One planned request; on truncation the output reserve grows while the window allows it. */
+/**
+ * An answer that more room cannot fix: the tail repeats one short stretch over and over (a model
+ * stuck in a loop). Sending it again with a larger reserve would only buy a longer loop.
+ */
+export function isDegenerate(text: string): boolean {
+  const tail = text.slice(-1200);
+  if (tail.length < 600) return false;
+  for (let period = 1; period <= 200; period++) {
+    const unit = tail.slice(-period);
+    let reps = 0;
+    for (let end = tail.length; end - period >= 0 && tail.slice(end - period, end) === unit; end -= period) reps++;
+    if (reps * period >= 400 && reps >= 4) return true;
+  }
+  return false;
+}
+
+/** actual/estimated prompt tokens over the calls that reported usage so far (≥ 1: only ever a margin). */
+function measuredRatio(usage: RequestUsage[]): number {
+  let actual = 0;
+  let estimated = 0;
+  for (const r of usage) {
+    if (r.promptTokens !== null && r.estimatedInputTokens > 0 && !r.cached) {
+      const calls = r.calls?.filter((c) => c.billed === true).length || 1;
+      actual += r.promptTokens / calls;
+      estimated += r.estimatedInputTokens;
+    }
+  }
+  return estimated > 0 ? Math.max(1, actual / estimated) : 1;
+}
+
+/**
+ * The most output one planned request may ask for: 4× the reserve, at most 65,536, and never so
+ * much that prompt (estimate × the measured actual/estimate ratio) plus answer passes the window
+ * minus a margin — a real server answers that with a 400.
+ */
+export function outputCap(window: number, promptEstimate: number, reserve: number, ratio: number): number {
+  const margin = Math.max(256, Math.ceil(window * 0.01));
+  const room = window - Math.ceil(promptEstimate * Math.max(1.02, ratio)) - margin;
+  return Math.max(1, Math.min(RESERVE_GROWTH * reserve, MAX_OUTPUT_TOKENS, room));
+}
+
+/**
+ * One planned request, within a budget of 3 paid calls shared by every retry layer. A truncated
+ * answer is asked again with a doubled reserve up to the cap; one that repeats itself, or is still
+ * cut at the cap, fails with a clear message.
+ */
 async function callWithOutputRetry(
   plan: Plan,
   req: PlannedRequest,
@@ -219,8 +248,9 @@ async function callWithOutputRetry(
   opts: ExecuteOptions,
   usage: RequestUsage[],
 ): Promise<unknown> {
-  let maxOutputTokens = plan.outputReserve;
-  const room = plan.window - req.totalTokens;
+  const cap = outputCap(plan.window, req.totalTokens, plan.outputReserve, measuredRatio(usage));
+  let maxOutputTokens = Math.min(plan.outputReserve, cap);
+  const budget: PaidBudget = { paid: 0, max: PAID_CALLS_PER_REQUEST };
   const { priority, ...body } = built;
   for (let bump = 0; ; bump++) {
     try {
@@ -233,6 +263,7 @@ async function callWithOutputRetry(
           images: req.images,
           priority,
           request: { id: req.id, model: opts.profile.model, reasoning: opts.reasoning, maxOutputTokens, ...body },
+          budget,
         },
         schema,
         opts,
@@ -240,10 +271,17 @@ async function callWithOutputRetry(
       );
     } catch (err) {
       if (!(err instanceof OutputTruncatedError)) throw err;
-      const larger = Math.min(room, maxOutputTokens * 2);
-      if (bump >= MAX_OUTPUT_BUMPS || larger <= maxOutputTokens) {
-        throw new NeedsSmallerChunks(Math.min(Math.floor(plan.window / 2), maxOutputTokens * 2));
+      if (err.partialText && isDegenerate(err.partialText)) {
+        throw new ProviderError(`${err.message}; the answer repeats itself, so a larger reserve would not help: not sent again`);
       }
+      const larger = Math.min(cap, maxOutputTokens * 2);
+      if (larger <= maxOutputTokens || bump >= MAX_OUTPUT_BUMPS || budget.paid >= budget.max) {
+        const thinking = err.partialText.trim() === "" ? " (reasoning used it all: try --reasoning none)" : "";
+        throw new ProviderError(
+          `${err.message}, also at ${maxOutputTokens} tokens, the most this request may ask for${thinking}; try fewer pages per run (--pages) or a larger --max-output-tokens`,
+        );
+      }
+      opts.onEvent?.({ type: "warning", document: opts.document, message: `request ${req.id}: answer cut off at ${maxOutputTokens} tokens; asking again with ${larger}` });
       maxOutputTokens = larger;
     }
   }
@@ -258,6 +296,8 @@ interface CallSpec {
   /** slot priority (expected seconds of the chain it starts): longest first */
   priority: number;
   request: ModelRequest;
+  /** paid calls of the planned request so far (shared across its output bumps) */
+  budget?: PaidBudget;
 }
 
 async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOptions, usage: RequestUsage[]): Promise<unknown> {
@@ -272,40 +312,36 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
       estimatedInputTokens: spec.estimatedInputTokens,
       images: spec.images,
     });
-    const { value, answer, answers, repaired } = await opts.client.callJson(spec.request, validateWith(schema), { signal: opts.signal });
-    // a repaired answer took two calls; both were paid
-    const reported = answers.filter((a) => a.usage);
-    const promptTokens = reported.length ? reported.reduce((s, a) => s + a.usage!.promptTokens, 0) : null;
-    const outputTokens = answers.reduce((s, a) => s + (a.usage?.completionTokens ?? 0), 0);
-    const attempts = answers.reduce((s, a) => s + a.attempts, 0);
-    const record: RequestUsage = {
-      id: spec.id,
-      kind: spec.kind,
-      pages: spec.pages,
-      estimatedInputTokens: spec.estimatedInputTokens,
-      promptTokens,
-      outputTokens,
-      images: spec.images,
-      latencyMs: Math.round(answers.reduce((s, a) => s + a.latencyMs, 0)),
-      attempts,
-      cached: answers.every((a) => a.cached),
-      repaired,
-      costUSD: answers.every((a) => a.cached) ? 0 : round6(costOf(promptTokens ?? spec.estimatedInputTokens, outputTokens, opts.prices)),
-    };
+    const attempts: AttemptRecord[] = [];
+    const started = performance.now();
+    let result: Awaited<ReturnType<JsonModelClient["callJson"]>> | undefined;
+    let failure: unknown;
+    try {
+      result = await opts.client.callJson(spec.request, validateWith(schema), {
+        signal: opts.signal,
+        budget: spec.budget,
+        onAttempt: (a) => attempts.push(a),
+      });
+    } catch (err) {
+      failure = err;
+    }
+    // every call is recorded, the failed ones too: usage.json must add up to what was billed
+    const record = usageRecord(spec, attempts, result, failure, opts.prices, Math.round(performance.now() - started));
     usage.push(record);
     opts.onEvent?.({
       type: "request-end",
       document: opts.document,
       requestId: spec.id,
       kind: spec.kind,
-      inputTokens: promptTokens,
-      outputTokens,
+      inputTokens: record.promptTokens,
+      outputTokens: record.outputTokens,
       costUSD: record.costUSD,
       cached: record.cached,
       latencyMs: record.latencyMs,
-      attempts,
+      attempts: record.attempts,
     });
-    return value;
+    if (failure !== undefined) throw failure;
+    return result!.value;
   }, spec.priority);
 }
 
@@ -377,6 +413,3 @@ async function describeMissingFigures(
   return { figures: got, warnings };
 }
 
-function round6(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}

@@ -152,9 +152,13 @@ describe("--batch-api against the fake Mistral batch API", () => {
     expect(summary.warnings.join(" ")).toMatch(/context overflow/);
     const plan = readJson<{ window: number }>(join(out, "short", "plan.json"));
     expect(plan.window).toBeLessThan(6000);
-    // the failed line was billed nothing (no usage in an error line); the re-planned ones are in usage.json
+    // usage.json has the failed line too, billed nothing (an error line has no usage), and the re-planned ones
     const usage = readJson<UsageReport>(join(out, "short", "usage.json"));
-    expect(usage.requests.length).toBe(short2.length);
+    const failed = usage.requests.filter((q) => q.status === "failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.costUSD).toBe(0);
+    expect(failed[0]!.calls.map((c) => [c.outcome, c.billed])).toEqual([["context-overflow", false]]);
+    expect(usage.requests.filter((q) => q.status === "ok")).toHaveLength(short2.length);
   }, 180_000);
 
   it("an expired job is reported and its unanswered requests are sent again once, in the next round", async () => {

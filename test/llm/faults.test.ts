@@ -67,7 +67,7 @@ describe("faults that heal are retried", () => {
     const before = server.requests.length;
     server.inject({ kind: "stall" });
     const t0 = performance.now();
-    const r = await client({ timeoutMs: 1_000 }).call(await sampleRequest());
+    const r = await client({ idleTimeoutMs: 1_000 }).call(await sampleRequest());
     expect(performance.now() - t0).toBeGreaterThanOrEqual(1_000);
     expect(server.requests.length - before).toBe(2);
     expect(r.attempts).toBe(2);
@@ -77,7 +77,7 @@ describe("faults that heal are retried", () => {
   it("a response that stalls after its headers counts as a timeout", async () => {
     const before = server.requests.length;
     server.inject({ kind: "stall", afterHeaders: true });
-    const r = await client({ timeoutMs: 1_000 }).call(await sampleRequest());
+    const r = await client({ idleTimeoutMs: 1_000 }).call(await sampleRequest());
     expect(server.requests.length - before).toBe(2);
     expect(r.attempts).toBe(2);
   });
@@ -85,7 +85,7 @@ describe("faults that heal are retried", () => {
   it("a slow answer within the timeout is simply waited for", async () => {
     const before = server.requests.length;
     server.inject({ kind: "stall", ms: 200 });
-    const r = await client({ timeoutMs: 3_000 }).call(await sampleRequest());
+    const r = await client({ idleTimeoutMs: 3_000 }).call(await sampleRequest());
     expect(server.requests.length - before).toBe(1);
     expect(r.latencyMs).toBeGreaterThanOrEqual(190);
   });
@@ -200,12 +200,23 @@ describe("faults that do not heal end in the right error", () => {
     expect(e2.maxImages).toBe(4);
   });
 
-  it("persistent stall → ProviderError naming the timeout", async () => {
+  it("persistent stall → ProviderError naming the idle timeout, after one retry only", async () => {
     server.inject([{ kind: "stall" }, { kind: "stall" }]);
-    const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 1, backoff: fastRetry, timeoutMs: 300 });
+    const before = server.requests.length;
+    const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 4, backoff: fastRetry, idleTimeoutMs: 300 });
     const err = await c.call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 50 })).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toMatch(/2 attempts: no complete answer within 300 ms/);
+    expect(err.message).toMatch(/no data for 0\.3 s \(idle timeout\), also when sent again/);
+    expect(server.requests.length - before).toBe(2);
+    expect(server.pendingFaults()).toBe(0);
+  });
+
+  it("the overall cap ends an answer that streams for too long", async () => {
+    server.inject([{ kind: "slow-stream", chunks: 20, everyMs: 50 }, { kind: "slow-stream", chunks: 20, everyMs: 50 }]);
+    const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 0, backoff: fastRetry, idleTimeoutMs: 5_000, timeoutMs: 300 });
+    const err = await c.call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 500 }), {}).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toMatch(/longer than the 0\.3 s cap/);
   });
 
   it("a caller's abort stops at once and is not retried", async () => {

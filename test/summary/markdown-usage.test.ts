@@ -47,6 +47,9 @@ describe("usage", () => {
     latencyMs: 10,
     attempts: 1,
     repaired: false,
+    status: "ok",
+    calls: [],
+    unknownCalls: 0,
   };
   it("totals what was spent and reports actual/estimate", () => {
     const prices = { input: 0.15, output: 0.6 };

@@ -12,11 +12,16 @@ import { createBatchRoutes, type BatchRoutes, type FakeBatchApi, type FakeBatchO
 import { contextFromText, fillSchema } from "./fake-server/filler.js";
 import { countTextTokens, imageTokens, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, truncateToTokens } from "./fake-server/tokens.js";
 
-export type Flavour = "mistral" | "openai" | "openrouter";
+/**
+ * Provider personalities: each answers with its provider's chunk shapes, error bodies and finish
+ * reasons. "openai" is a generic OpenAI-compatible server; "vllm" and "llamacpp" are the
+ * self-hosted servers with their own error shapes.
+ */
+export type Flavour = "mistral" | "openai" | "openrouter" | "vllm" | "llamacpp";
 
 export type Fault =
-  /** 429 with Retry-After (seconds, or an HTTP date string) */
-  | { kind: "rate-limit"; retryAfter?: number | string }
+  /** 429 with Retry-After (seconds, or an HTTP date string); null = no Retry-After at all */
+  | { kind: "rate-limit"; retryAfter?: number | string | null; headers?: Record<string, string> }
   /** 5xx (default 500) */
   | { kind: "server-error"; status?: 500 | 502 | 503 | 504 }
   /** no answer for `ms` then a normal one; without ms, never answers. afterHeaders: send headers and half a body first */
@@ -33,7 +38,27 @@ export type Fault =
   /** 429 about exhausted credit: not a rate limit */
   | { kind: "quota" }
   /** the connection is dropped without an answer (a reset) */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /** streamed: half the answer, then nothing for `ms` (default: never), then the connection ends */
+  | { kind: "stall-mid-stream"; ms?: number }
+  /** nothing (no headers) for `ms`, then a normal answer; openrouter sends keep-alive comments meanwhile */
+  | { kind: "slow-first-byte"; ms: number }
+  /** a normal answer streamed in `chunks` pieces, `everyMs` apart (a long answer that keeps coming) */
+  | { kind: "slow-stream"; chunks: number; everyMs: number }
+  /** an error inside an HTTP 200, in the personality's shape; midStream: after part of the answer */
+  | { kind: "error-in-200"; code?: number; midStream?: boolean }
+  /** the model declines: finish_reason content_filter (openai style: a refusal delta) */
+  | { kind: "refusal" }
+  /** 200, finish_reason stop, no content */
+  | { kind: "empty" }
+  /** truncated with reasoning only: thinking used the whole budget */
+  | { kind: "truncated-thinking" }
+  /** Mistral's finish_reason "model_length" */
+  | { kind: "model-length" }
+  /** 413 request too large */
+  | { kind: "too-large" }
+  /** OpenRouter 404: no host honours every parameter (provider.require_parameters) */
+  | { kind: "no-host" };
 
 export interface RecordedRequest {
   method: string;
@@ -53,7 +78,14 @@ export interface RecordedRequest {
   fault?: Fault["kind"];
   /** error message sent back, if any */
   error?: string;
+  /** what the server billed and reported in `usage` (absent: nothing reported) */
+  billed?: { promptTokens: number; completionTokens: number; costUSD: number };
+  /** whether the answer was streamed (SSE) */
+  streamed?: boolean;
 }
+
+/** The fake's price for `usage.cost` (OpenRouter personality), USD per million tokens. */
+export const FAKE_PRICES = { input: 0.15, output: 0.6 };
 
 export interface LatencyModel {
   prefillTokensPerSec: number;
@@ -114,6 +146,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   const maxImages = opts.maxImages ?? 8;
   const apiKey = opts.apiKey === undefined ? DEFAULT_KEY : opts.apiKey;
   const basePath = flavour === "openrouter" ? "/api/v1" : "/v1";
+  const OPEN_STREAMS = new Set<ServerResponse>();
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const sockets = new Set<Socket>();
@@ -133,6 +166,8 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     // Mistral answers errors flat; OpenAI-style servers and OpenRouter nest them under "error"
     if (flavour === "mistral") return { object: "error", message, type, param: null, code: code ?? String(status) };
     if (flavour === "openrouter") return { error: { message, code: status, metadata: { provider_name: "Mistral" } } };
+    if (flavour === "vllm") return { object: "error", message, type, param: null, code: status };
+    if (flavour === "llamacpp") return { error: { code: status, message, type } };
     return { error: { message, type, param: null, code } };
   }
 
@@ -146,15 +181,28 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   function fail(res: ServerResponse, rec: RecordedRequest, f: HttpFailure, headers: Record<string, string> = {}) {
     rec.status = f.status;
     rec.error = f.message;
-    sendJson(res, f.status, errorBody(f.status, f.message, f.type, f.code), headers);
+    const body = errorBody(f.status, f.message, f.type, f.code) as { error?: Record<string, unknown> };
+    const extra = (f as { extra?: Record<string, unknown> }).extra;
+    if (extra && body.error) Object.assign(body.error, extra);
+    sendJson(res, f.status, body, headers);
   }
 
   function contextMessage(prompt: number, maxTokens: number): string {
     const total = prompt + maxTokens;
+    if (flavour === "llamacpp") return `the request exceeds the available context size, try increasing it`;
     if (flavour === "mistral") return `Prompt contains ${total} tokens and 0 draft tokens, too large for model with ${window} maximum context length`;
     if (flavour === "openrouter")
       return `This endpoint's maximum context length is ${window} tokens. However, you requested about ${total} tokens (${prompt} of text input, ${maxTokens} in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.`;
     return `This model's maximum context length is ${window} tokens. However, you requested ${total} tokens (${prompt} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`;
+  }
+
+  function contextFailure(prompt: number, maxTokens: number): HttpFailure {
+    if (flavour === "llamacpp") {
+      const f = new HttpFailure(400, contextMessage(prompt, maxTokens), "exceed_context_size_error", 400);
+      Object.assign(f, { extra: { n_prompt_tokens: prompt, n_ctx: window } });
+      return f;
+    }
+    return new HttpFailure(400, contextMessage(prompt, maxTokens), "invalid_request_error", "context_length_exceeded");
   }
 
   function imagesMessage(count: number, limit: number): string {
@@ -206,7 +254,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     rec.promptTokens = promptTokens;
     if (rec.images.length > maxImages) throw new HttpFailure(400, imagesMessage(rec.images.length, maxImages));
     const maxTokens: number = body.max_tokens ?? Math.max(1, window - promptTokens);
-    if (promptTokens + maxTokens > window) throw new HttpFailure(400, contextMessage(promptTokens, maxTokens), "invalid_request_error", "context_length_exceeded");
+    if (promptTokens + maxTokens > window) throw contextFailure(promptTokens, maxTokens);
     return { promptTokens, maxTokens, schema: rf.json_schema.schema as Record<string, unknown>, text: texts.join("\n") };
   }
 
@@ -293,8 +341,15 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       return;
     }
     if (fault?.kind === "rate-limit") {
-      const ra = fault.retryAfter ?? 1;
-      return fail(res, rec, new HttpFailure(429, "Requests rate limit exceeded", "rate_limited", "1300"), { "retry-after": String(ra) });
+      const ra = fault.retryAfter === undefined ? 1 : fault.retryAfter;
+      const headers = { ...(ra === null ? {} : { "retry-after": String(ra) }), ...(fault.headers ?? {}) };
+      return fail(res, rec, new HttpFailure(429, "Requests rate limit exceeded", "rate_limited", "1300"), headers);
+    }
+    if (fault?.kind === "too-large") {
+      return fail(res, rec, new HttpFailure(413, `Request Entity Too Large: body of ${rawBody.length} bytes exceeds the limit`, "request_too_large"));
+    }
+    if (fault?.kind === "no-host") {
+      return fail(res, rec, new HttpFailure(404, "No endpoints found that can handle the requested parameters. To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection", "not_found"));
     }
     if (fault?.kind === "quota") {
       return fail(res, rec, new HttpFailure(429, "You have exceeded your monthly quota: insufficient credit", "insufficient_quota", "insufficient_quota"));
@@ -331,14 +386,37 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       const limit = fault.limit ?? maxImages;
       return fail(res, rec, new HttpFailure(400, imagesMessage(Math.max(rec.images.length, limit + 1), limit)));
     }
+    const streamed = rec.body.stream === true;
+    rec.streamed = streamed;
+    const reasoning = rec.body.reasoning_effort === "high" || rec.body.reasoning?.effort === "high";
 
     const full = JSON.stringify(fillSchema(checked.schema, contextFromText(checked.text)), null, 1);
     let content = full;
     let finish = "stop";
     let completionTokens = countTextTokens(full);
+    let thinking = reasoning ? "Let me read the pages and the figures first, then fill the schema." : "";
+    let refusal = "";
     if (fault?.kind === "invalid-json") {
       content = "Here is the summary you asked for: " + full.slice(0, Math.floor(full.length / 2)) + ",}";
       completionTokens = countTextTokens(content);
+    } else if (fault?.kind === "empty") {
+      content = "";
+      completionTokens = 1;
+    } else if (fault?.kind === "refusal") {
+      content = "";
+      refusal = "I can't help with summarising this document.";
+      completionTokens = countTextTokens(refusal);
+      finish = "content_filter";
+    } else if (fault?.kind === "truncated-thinking") {
+      content = "";
+      thinking = "Let me think about every page. ".repeat(Math.ceil(checked.maxTokens / 6));
+      thinking = truncateToTokens(thinking, checked.maxTokens);
+      completionTokens = checked.maxTokens;
+      finish = "length";
+    } else if (fault?.kind === "model-length") {
+      content = truncateToTokens(full, Math.max(1, Math.floor(completionTokens / 3)));
+      completionTokens = countTextTokens(content);
+      finish = "model_length";
     } else if (fault?.kind === "truncated" || completionTokens > checked.maxTokens) {
       // a real server stops at max_tokens and says so
       const n = fault?.kind === "truncated" ? Math.min(checked.maxTokens, Math.max(1, Math.floor(completionTokens / 2))) : checked.maxTokens;
@@ -346,6 +424,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       completionTokens = countTextTokens(content);
       finish = "length";
     }
+    if (thinking && fault?.kind !== "truncated-thinking") completionTokens += countTextTokens(thinking);
     if (opts.latency) {
       const l = opts.latency;
       const ms = l.overheadMs + (checked.promptTokens / l.prefillTokensPerSec) * 1000 + (completionTokens / l.outputTokensPerSec) * 1000;
@@ -353,12 +432,133 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     }
     rec.status = 200;
     rec.completionTokens = completionTokens;
-    sendJson(res, 200, completion(rec.body, content, finish, checked.promptTokens, completionTokens));
+    const answer: Answer = { content, thinking, refusal, finish, promptTokens: checked.promptTokens, completionTokens };
+    if (!streamed) {
+      if (fault?.kind === "error-in-200") {
+        // OpenRouter: an error after the model started, as the whole 200 body
+        rec.error = "provider error in 200";
+        return sendJson(res, 200, inBandError(fault.code ?? 502));
+      }
+      bill(rec, answer);
+      return sendJson(res, 200, completion(rec.body, content, finish, checked.promptTokens, completionTokens));
+    }
+    await stream(req, res, rec, answer, fault);
+  }
+
+  interface Answer {
+    content: string;
+    thinking: string;
+    refusal: string;
+    finish: string;
+    promptTokens: number;
+    completionTokens: number;
+  }
+
+  function usageOf(a: Answer) {
+    const costUSD = (a.promptTokens * FAKE_PRICES.input + a.completionTokens * FAKE_PRICES.output) / 1e6;
+    const u: Record<string, number> = { prompt_tokens: a.promptTokens, completion_tokens: a.completionTokens, total_tokens: a.promptTokens + a.completionTokens };
+    if (flavour === "openrouter") u.cost = costUSD;
+    return u;
+  }
+
+  function bill(rec: RecordedRequest, a: Answer) {
+    rec.billed = { promptTokens: a.promptTokens, completionTokens: a.completionTokens, costUSD: (a.promptTokens * FAKE_PRICES.input + a.completionTokens * FAKE_PRICES.output) / 1e6 };
+  }
+
+  function inBandError(code: number) {
+    const message = code === 429 ? "Rate limit exceeded upstream" : "Provider returned error: upstream connection reset";
+    if (flavour === "vllm" || flavour === "mistral") return { object: "error", message, type: "server_error", code };
+    return { error: { code, message, metadata: { provider_name: "Mistral" } } };
+  }
+
+  /** Server-sent events in the personality's chunk shapes, with usage on every billed answer. */
+  async function stream(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, a: Answer, fault: Fault | undefined) {
+    const base = { id: "chatcmpl-" + createHash("sha256").update(rec.rawBody).digest("hex").slice(0, 24), object: "chat.completion.chunk", created: 1_700_000_000, model: rec.body.model };
+    const send = (data: unknown) => !res.destroyed && res.write(`data: ${JSON.stringify(data)}\n\n`);
+    const delta = (d: Record<string, unknown>, finish: string | null = null) => send({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
+    const headers = () => {
+      if (!res.headersSent) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    };
+    OPEN_STREAMS.add(res);
+    res.on("close", () => OPEN_STREAMS.delete(res));
+    if (fault?.kind === "slow-first-byte") {
+      if (flavour === "openrouter") {
+        // OpenRouter answers at once and keeps the connection alive with comments while the host works
+        headers();
+        const until = Date.now() + fault.ms;
+        while (Date.now() < until && !closing && !res.destroyed) {
+          res.write(": OPENROUTER PROCESSING\n\n");
+          await wait(Math.min(100, Math.max(1, until - Date.now())));
+        }
+      } else {
+        await wait(fault.ms);
+      }
+    }
+    if (closing || res.destroyed) return;
+    headers();
+    const pieces = fault?.kind === "slow-stream" ? fault.chunks : Math.min(12, Math.max(1, Math.ceil(a.content.length / 400)));
+    const size = Math.max(1, Math.ceil(a.content.length / pieces));
+    const parts: string[] = [];
+    for (let i = 0; i < a.content.length; i += size) parts.push(a.content.slice(i, i + size));
+    if (parts.length === 0) parts.push("");
+    delta({ role: "assistant", content: "" });
+    if (a.thinking) {
+      // Mistral: a list of typed chunks; OpenRouter: delta.reasoning; vLLM and others: reasoning_content
+      if (flavour === "mistral") delta({ content: [{ type: "thinking", thinking: [{ type: "text", text: a.thinking }] }] });
+      else if (flavour === "openrouter") delta({ content: "", reasoning: a.thinking });
+      else delta({ content: "", reasoning_content: a.thinking });
+    }
+    if (a.refusal) {
+      if (flavour === "mistral" || flavour === "openrouter") delta({ content: a.refusal }, null);
+      else delta({ content: null, refusal: a.refusal });
+    }
+    for (const [i, p] of parts.entries()) {
+      if (closing || res.destroyed) return;
+      if (fault?.kind === "stall-mid-stream" && i === Math.floor(parts.length / 2)) {
+        if (fault.ms === undefined) return; // holds the connection; close() or the client ends it
+        await wait(fault.ms);
+        res.end();
+        return;
+      }
+      if (fault?.kind === "error-in-200" && fault.midStream && i === Math.floor(parts.length / 2)) {
+        rec.error = "provider error mid-stream";
+        const err = inBandError(fault.code ?? 502);
+        if (flavour === "openrouter") send({ ...base, ...err, choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }] });
+        else if (flavour === "mistral") delta({ content: "" }, "error");
+        else send(err);
+        res.write("data: [DONE]\n\n");
+        res.end();
+        return;
+      }
+      if (a.thinking && flavour === "mistral") delta({ content: [{ type: "text", text: p }] });
+      else delta({ content: p });
+      if (fault?.kind === "slow-stream") await wait(fault.everyMs);
+    }
+    if (fault?.kind === "error-in-200" && !fault.midStream) {
+      rec.error = "provider error in 200";
+      const err = inBandError(fault.code ?? 502);
+      if (flavour === "mistral") delta({ content: "" }, "error");
+      else send({ ...base, ...err, choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }] });
+      res.end("data: [DONE]\n\n");
+      return;
+    }
+    const finishOnWire = a.finish === "content_filter" && flavour !== "mistral" && flavour !== "openrouter" ? "stop" : a.finish;
+    bill(rec, a);
+    if (flavour === "mistral") {
+      // Mistral puts usage on the last chunk, beside finish_reason
+      send({ ...base, choices: [{ index: 0, delta: { content: "" }, finish_reason: finishOnWire }], usage: usageOf(a) });
+    } else {
+      delta({}, finishOnWire);
+      if (rec.body.stream_options?.include_usage) send({ ...base, choices: [], usage: usageOf(a) });
+      else rec.billed = undefined;
+    }
+    res.end("data: [DONE]\n\n");
   }
 
   let port = 0;
+  // Mistral and OpenAI-style services have a batch API; OpenRouter, vLLM's and llama.cpp's servers do not
   const batchRoutes: BatchRoutes | null =
-    flavour === "openrouter"
+    flavour !== "mistral" && flavour !== "openai"
       ? null
       : createBatchRoutes({
           flavour,
@@ -410,6 +610,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     batch: batchRoutes?.api ?? null,
     async close() {
       closing = true;
+      for (const r of OPEN_STREAMS) r.destroy();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
