@@ -48,7 +48,9 @@ function runCli(args: string[], env: Record<string, string>, rssFile: string, pr
     const t0 = performance.now();
     const child = spawn(process.execPath, ["--import", preload, join(repoRoot, "bin", "longdoc.js"), ...args, "--json"], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", BENCH_RSS_FILE: rssFile, ...env },
+      // MALLOC_ARENA_MAX set: the launcher runs the CLI in this process instead of re-executing it,
+      // so the RSS read at exit is the CLI's
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", MALLOC_ARENA_MAX: "2", BENCH_RSS_FILE: rssFile, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const events: Run["events"] = [];

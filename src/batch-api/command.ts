@@ -4,10 +4,10 @@ import { assignOutputFolders, findPdfs } from "../batch/discover.js";
 import { runBatch } from "../batch/run.js";
 import { inShard, shardBaseName, type Shard } from "../batch/shard.js";
 import { summarizeOptionsHash, summarizeRunner } from "../batch/summarize-runner.js";
-import { batchPriceFor, pricesFor, resolveProfile } from "../budget/profiles.js";
+import { batchPriceFor, resolveProfile } from "../budget/profiles.js";
 import { ExitCode, InputError } from "../errors.js";
 import { defaultCacheDir, ResponseCache } from "../llm/cache.js";
-import { resolveEngine, type SummarizeOptions } from "../summarize.js";
+import { resolveEngine, runPrices, type SummarizeOptions } from "../summarize.js";
 import { BatchCoordinator, type BatchApiEvent } from "./coordinator.js";
 import { batchDocumentClient } from "./document-client.js";
 import { BatchHttp } from "./http.js";
@@ -48,9 +48,10 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
     maxImages: options.maxImages,
     configFile: options.profilesFile,
   });
-  // a provider with a live price but no batch price in the profile is counted at the live price
-  const live = pricesFor(profile, engine.name)[0];
-  const prices = batchPriceFor(profile, engine.name) ?? (live ? { inputPerM: live.inputPerM, outputPerM: live.outputPerM } : null);
+  // the same prices usage.json uses: the profile's batch price, else the live one (--price-input/-output
+  // included), so --max-cost and the recorded spend agree
+  const live = runPrices(options, profile, engine.name);
+  const prices = batchPriceFor(profile, engine.name) ?? (live ? { inputPerM: live.input, outputPerM: live.output } : null);
 
   const out = resolve(o.out);
   const { pdfs } = await findPdfs(inputs);
