@@ -25,7 +25,8 @@ import { finalizeSummary } from "./summary/finalize.js";
 import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
 import { modelRequestFor, type UserSchema } from "./summary/requests.js";
-import { userSchemaValidator, type Task } from "./summary/schema.js";
+import { dropNullOptionals, strictifySchema, userSchemaValidator, type Task } from "./summary/schema.js";
+import { z } from "zod";
 import { usageReport, usageTotals, type RequestUsage, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
@@ -375,7 +376,9 @@ async function loadUserSchema(file: string): Promise<UserSchema> {
   const name = (typeof (json as { title?: unknown }).title === "string" ? ((json as { title: string }).title) : basename(file, extname(file)))
     .replace(/[^A-Za-z0-9_-]/g, "_")
     .slice(0, 64) || "result";
-  return { name, jsonSchema: json as Record<string, unknown>, validator };
+  // sent strict; the answer is checked against the user's own schema (nulls for optional fields dropped)
+  const original = json as Record<string, unknown>;
+  return { name, jsonSchema: strictifySchema(original), validator: z.preprocess((v) => dropNullOptionals(v, original), validator) };
 }
 
 /**
