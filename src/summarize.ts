@@ -243,6 +243,12 @@ async function run(
       if (e.type === "progress") emit({ type: "request-progress", document: pdfPath, requestId: e.id, tokens: e.tokens, thinking: e.thinking });
     },
   });
+  // another document of the run may have learned the endpoint's image limit while this one was planned
+  const limit = learnedImageLimit(provider);
+  if (limit !== undefined && limit < plan.maxImages) {
+    plan = planFor({ maxImages: limit });
+    await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
+  }
   // every call lands here as it ends, so a failed document still writes what it spent
   const ledger: RequestUsage[] = [];
   const executed = await executePlan({
@@ -253,7 +259,7 @@ async function run(
     client,
     reasoning: options.reasoning ?? "none",
     slots: ctx.requestSlots ?? createRequestSlots(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
-    replan: planFor,
+    replan: (adjust) => planFor({ ...adjust, maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity) }),
     initialPlan: plan,
     userSchema,
     signal: ctx.signal,
