@@ -25,7 +25,8 @@ import { finalizeSummary } from "./summary/finalize.js";
 import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
 import { modelRequestFor, type UserSchema } from "./summary/requests.js";
-import { userSchemaValidator, type Task } from "./summary/schema.js";
+import { dropNullOptionals, strictifySchema, userSchemaValidator, type Task } from "./summary/schema.js";
+import { z } from "zod";
 import { usageReport, usageTotals, type RequestUsage, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
@@ -248,6 +249,12 @@ async function run(
       if (e.type === "progress") emit({ type: "request-progress", document: pdfPath, requestId: e.id, tokens: e.tokens, thinking: e.thinking });
     },
   });
+  // another document of the run may have learned the endpoint's image limit while this one was planned
+  const limit = learnedImageLimit(provider);
+  if (limit !== undefined && limit < plan.maxImages) {
+    plan = planFor({ maxImages: limit });
+    await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
+  }
   // every call lands here as it ends, so a failed document still writes what it spent
   const ledger: RequestUsage[] = [];
   const executed = await executePlan({
@@ -258,7 +265,7 @@ async function run(
     client,
     reasoning: options.reasoning ?? "none",
     slots: ctx.requestSlots ?? createRequestSlots(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
-    replan: planFor,
+    replan: (adjust) => planFor({ ...adjust, maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity) }),
     initialPlan: plan,
     userSchema,
     signal: ctx.signal,
@@ -383,7 +390,9 @@ async function loadUserSchema(file: string): Promise<UserSchema> {
   const name = (typeof (json as { title?: unknown }).title === "string" ? ((json as { title: string }).title) : basename(file, extname(file)))
     .replace(/[^A-Za-z0-9_-]/g, "_")
     .slice(0, 64) || "result";
-  return { name, jsonSchema: json as Record<string, unknown>, validator };
+  // sent strict; the answer is checked against the user's own schema (nulls for optional fields dropped)
+  const original = json as Record<string, unknown>;
+  return { name, jsonSchema: strictifySchema(original), validator: z.preprocess((v) => dropNullOptionals(v, original), validator) };
 }
 
 /**

@@ -115,3 +115,107 @@ function stripSafeIntegerBounds(node: unknown): unknown {
 export function userSchemaValidator(jsonSchema: Record<string, unknown>): z.ZodType<unknown> {
   return z.fromJSONSchema(jsonSchema as Parameters<typeof z.fromJSONSchema>[0]);
 }
+
+type JsonSchemaNode = Record<string, unknown>;
+
+/** Keywords strict structured output rejects or ignores: kept for the model as words in the description. */
+const MOVED_TO_DESCRIPTION = [
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+  "patternProperties",
+  "default",
+  "examples",
+];
+
+const isNode = (v: unknown): v is JsonSchemaNode => !!v && typeof v === "object" && !Array.isArray(v);
+
+function allowsNull(node: JsonSchemaNode): boolean {
+  if (node.type === "null" || (Array.isArray(node.type) && node.type.includes("null"))) return true;
+  const alts = (node.anyOf ?? node.oneOf) as unknown[] | undefined;
+  return Array.isArray(alts) && alts.some((a) => isNode(a) && allowsNull(a));
+}
+
+function nullable(node: JsonSchemaNode): JsonSchemaNode {
+  if (allowsNull(node)) return node;
+  if (typeof node.type === "string") {
+    const out: JsonSchemaNode = { ...node, type: [node.type, "null"] };
+    if (Array.isArray(node.enum)) out.enum = [...node.enum, null];
+    return out;
+  }
+  if (Array.isArray(node.type)) return { ...node, type: [...node.type, "null"] };
+  return { anyOf: [node, { type: "null" }] };
+}
+
+/**
+ * A user's --schema made fit for strict structured output, the way Mistral's SDK prepares a schema:
+ * no `$schema` / `$id`, every object closed (`additionalProperties: false`) with every property
+ * required (optional ones made nullable instead), and keywords strict mode rejects moved into the
+ * description so the model still reads them. The answer is checked against the original schema.
+ */
+export function strictifySchema(schema: JsonSchemaNode): JsonSchemaNode {
+  return strictNode(schema) as JsonSchemaNode;
+}
+
+function strictNode(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strictNode);
+  if (!isNode(node)) return node;
+  const out: JsonSchemaNode = {};
+  const moved: string[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "$schema" || key === "$id") continue;
+    if (MOVED_TO_DESCRIPTION.includes(key)) {
+      moved.push(`${key}: ${JSON.stringify(value)}`);
+      continue;
+    }
+    if (key === "properties" && isNode(value)) {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictNode(v)]));
+    } else if (key === "$defs" || key === "definitions") {
+      out[key] = isNode(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictNode(v)])) : value;
+    } else if (key === "title" || key === "description" || key === "enum" || key === "const" || key === "required") {
+      out[key] = value;
+    } else {
+      out[key] = strictNode(value);
+    }
+  }
+  if (moved.length) out.description = [out.description, `(${moved.join("; ")})`].filter(Boolean).join(" ");
+  const isObject = out.type === "object" || (Array.isArray(out.type) && out.type.includes("object")) || isNode(out.properties);
+  if (isObject) {
+    const props = isNode(out.properties) ? out.properties : {};
+    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
+    for (const [k, v] of Object.entries(props)) if (!required.has(k) && isNode(v)) props[k] = nullable(v);
+    out.properties = props;
+    out.required = Object.keys(props);
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+/**
+ * The model fills optional properties with null (the strict schema made them nullable); the user's
+ * original schema may not allow null there, so such nulls are dropped before validating.
+ */
+export function dropNullOptionals(value: unknown, schema: unknown): unknown {
+  if (!isNode(schema)) return value;
+  if (Array.isArray(value)) return isNode(schema.items) ? value.map((v) => dropNullOptionals(v, schema.items)) : value;
+  if (!isNode(value) || !isNode(schema.properties)) return value;
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const prop = (schema.properties as JsonSchemaNode)[k];
+    if (v === null && !required.has(k) && !(isNode(prop) && allowsNull(prop))) continue;
+    out[k] = dropNullOptionals(v, prop);
+  }
+  return out;
+}

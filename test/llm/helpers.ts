@@ -84,7 +84,8 @@ export function providerFor(server: FakeServer, key = server.apiKey ?? undefined
   if (server.flavour === "mistral") env.MISTRAL_API_KEY = key;
   else if (server.flavour === "openrouter") env.OPENROUTER_API_KEY = key;
   else if (key) env.LONGDOC_API_KEY = key;
-  return resolveProvider({ provider: server.flavour, baseUrl: server.url }, env);
+  const provider = server.flavour === "mistral" || server.flavour === "openrouter" ? server.flavour : "openai";
+  return resolveProvider({ provider, baseUrl: server.url }, env);
 }
 
 let n = 0;
