@@ -19,13 +19,14 @@ import type { Plan } from "./model/plan.js";
 import { SummarySchema, type Summary } from "./model/summary.js";
 import { planDocument, planToJson } from "./plan/public.js";
 import { buildReduceParts, materializeParts } from "./plan/public.js";
-import { renderReportHtml } from "./report/html.js";
+import { writeReport } from "./report/folder.js";
 import type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 import { executePlan, type PlanAdjustment } from "./summary/execute.js";
 import { finalizeSummary } from "./summary/finalize.js";
 import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
 import { answerSchemaFor, answerSchemaName, toStrictJsonSchema, userSchemaValidator, type Task } from "./summary/schema.js";
+import { resultFiles } from "./task.js";
 import { usageReport, usageTotals, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
@@ -219,7 +220,7 @@ async function run(
   if (provider.name === "offline") {
     const summary = SummarySchema.parse(buildOfflineSummary(extraction.document));
     const usage = usageReport("offline", "none", null, []);
-    files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir)));
+    files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir, task)));
     return { document: pdfPath, outDir, mode: "offline", summary, plan, usage, requests: 0, dryRun: false, warnings: summary.warnings, files };
   }
 
@@ -285,16 +286,18 @@ async function run(
     }),
   );
   for (const message of summary.warnings) emit({ type: "warning", document: pdfPath, message });
-  files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir)));
+  files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir, task)));
   return { document: pdfPath, outDir, mode: plan.mode, summary, plan, usage, requests: engine.requests, dryRun: false, warnings: summary.warnings, files };
 }
 
-async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string): Promise<string[]> {
-  await writeJsonAtomically(join(outDir, "summary.json"), summary);
-  await writeFileAtomically(join(outDir, "summary.md"), renderSummaryMarkdown(summary));
-  await writeFileAtomically(join(outDir, "report.html"), renderReportHtml(summary, extraction.document));
+async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string, task: Task): Promise<string[]> {
+  const names = resultFiles(task);
+  await writeJsonAtomically(join(outDir, names.json), summary);
+  await writeFileAtomically(join(outDir, names.markdown), renderSummaryMarkdown(summary));
+  // the report shows this result and the other task's, when an earlier run left one here
+  await writeReport(outDir, extraction.document);
   await writeJsonAtomically(join(outDir, "usage.json"), usage);
-  return ["summary.json", "summary.md", "report.html", "usage.json"];
+  return [names.json, names.markdown, "report.html", "usage.json"];
 }
 
 /**

@@ -95,8 +95,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
         const reduceNote = result.plan.requests.some((q) => q.kind === "reduce") ? "; reduce bodies hold placeholders where the map answers go" : "";
         err(`${input}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
       } else {
-        const main = result.summary ? "summary.md" : "result.json";
-        err(`${input}: wrote ${result.outDir}/ (${main}, report and usage)\n`);
+        err(`${input}: wrote ${result.outDir}/ (${writtenNote(result.files)})\n`);
         if (result.mode !== "offline") err(`${input}: usage: ${usageLine(result.usage)}\n`);
       }
     }
@@ -109,4 +108,11 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   // one kind of failure for every document keeps its own code (e.g. a single unreadable file → 2)
   if (failures.length === inputs.length && failures.every((c) => c === failures[0])) return failures[0];
   return ExitCode.someFailed;
+}
+
+/** What a finished run wrote, from its own list of files: a --schema run has no report to claim. */
+export function writtenNote(files: string[]): string {
+  const main = ["summary.md", "figures.md", "result.json"].filter((f) => files.includes(f));
+  const extra = ["report.html", "usage.json"].filter((f) => files.includes(f));
+  return [...main, ...extra].join(", ");
 }
