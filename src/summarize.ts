@@ -27,6 +27,7 @@ import { renderSummaryMarkdown } from "./summary/markdown.js";
 import { buildOfflineSummary } from "./summary/offline.js";
 import { answerSchemaFor, answerSchemaName, toStrictJsonSchema, userSchemaValidator, type Task } from "./summary/schema.js";
 import { resultFiles } from "./task.js";
+import { positiveInteger } from "./validate.js";
 import { usageReport, usageTotals, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
@@ -160,7 +161,7 @@ async function run(
     maxImages: options.maxImages,
     configFile: options.profilesFile,
   });
-  const outputReserve = positive(options.maxOutputTokens, "--max-output-tokens") ?? DEFAULT_OUTPUT_RESERVE;
+  const outputReserve = positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? DEFAULT_OUTPUT_RESERVE;
   if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
   const userSchema = options.schemaFile ? await loadUserSchema(options.schemaFile) : undefined;
   if (userSchema && provider.name === "offline" && !options.dryRun) {
@@ -240,7 +241,7 @@ async function run(
     prices,
     client,
     reasoning: options.reasoning ?? "none",
-    slots: ctx.requestSlots ?? createRequestSlots(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
+    slots: ctx.requestSlots ?? createRequestSlots(positiveInteger(options.requests, "--requests") ?? DEFAULT_REQUESTS),
     replan: planFor,
     initialPlan: plan,
     userSchema,
@@ -384,10 +385,4 @@ async function loadUserSchema(file: string): Promise<{ name: string; jsonSchema:
 function firstPrices(profile: ModelProfile, provider: string): TokenPrices | null {
   const row = pricesFor(profile, provider)[0];
   return row ? { input: row.inputPerM, output: row.outputPerM } : null;
-}
-
-function positive(value: number | undefined, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${what} must be a positive integer, got ${value}`);
-  return value;
 }

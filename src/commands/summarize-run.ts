@@ -3,13 +3,17 @@ import type { ProviderConfig } from "../llm/providers.js";
 import { createRequestSlots } from "../llm/slots.js";
 import { DEFAULT_REQUESTS, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
+import { plural } from "../report/format.js";
+import { verbosityOf } from "./options.js";
 import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "./summarize.js";
 
 /** Human progress on stderr: a few lines per document, never the key. */
-function describeEvent(e: PipelineEvent): string | null {
+function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
   switch (e.type) {
+    case "request-start":
+      return verbose ? `${e.document}: request ${e.requestId} (${e.kind}, pages ${e.pages[0]}-${e.pages[1]}, ${e.images} image${e.images === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens) sent` : null;
     case "extracted":
-      return `${e.document}: ${e.pages} pages, ${e.figures} figures extracted (${e.seconds.toFixed(1)} s)`;
+      return `${e.document}: ${plural(e.pages, "page")}, ${plural(e.figures, "figure")} extracted (${e.seconds.toFixed(1)} s)`;
     case "planned":
       return e.mode === "offline"
         ? null
@@ -28,6 +32,7 @@ function describeEvent(e: PipelineEvent): string | null {
 /** Documents one after another (a batch layer adds concurrency, folders and globs). */
 export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
   const options = toSummarizeOptions(task, o);
+  const verbosity = verbosityOf(o);
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
   // decide the engine once, so a bad provider setting fails before any work (exit 2)
@@ -46,8 +51,8 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   const requestSlots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
   const onEvent = (e: PipelineEvent) => {
     if (o.json) out(JSON.stringify(e) + "\n");
-    else {
-      const line = describeEvent(e);
+    else if (verbosity !== "quiet") {
+      const line = describeEvent(e, verbosity === "verbose");
       if (line) err(line + "\n");
     }
   };
@@ -96,7 +101,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
         err(`${input}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
       } else {
         err(`${input}: wrote ${result.outDir}/ (${writtenNote(result.files)})\n`);
-        if (result.mode !== "offline") err(`${input}: usage: ${usageLine(result.usage)}\n`);
+        if (result.mode !== "offline" && verbosity !== "quiet") err(`${input}: usage: ${usageLine(result.usage)}\n`);
       }
     }
   } finally {
