@@ -15,7 +15,7 @@ import { selectFigures } from "./figures/select.js";
 import { bodyFontSize, headingScale, outlineTitles } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
-import { parsePageRange } from "./pages-range.js";
+import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
@@ -141,6 +141,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
     const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
+    const clamped = pageRangeOverflow(opts.pages, meta.numPages);
+    if (clamped) document.warnings.unshift(clamped);
     const figures = new Map<string, FigureImage>();
     if (opts.render === false) {
       // loaded here only: the render module pulls in canvas and sharp

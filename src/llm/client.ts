@@ -201,7 +201,7 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
           retryAfter = parseRetryAfter(err.headers);
         } else if (err instanceof APIConnectionError) {
           const cause = (err as { cause?: { message?: string } }).cause?.message;
-          lastReason = `connection failed${cause ? `: ${scrubMessage(cause, cfg.apiKey())}` : ""}`;
+          lastReason = `cannot reach ${shownEndpoint(cfg.baseUrl)}${cause ? ` (${scrubMessage(cause, cfg.apiKey())})` : ""}`;
           lastStatus = undefined;
         } else if (err instanceof SyntaxError) {
           // a 200 whose body is not JSON: a broken proxy, worth another try
@@ -320,4 +320,14 @@ export function repairRequest(req: ModelRequest, brokenText: string, error: stri
       },
     ],
   };
+}
+
+/** The endpoint as an error message shows it: host and path, never userinfo or a query (they can hold secrets). */
+function shownEndpoint(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return "the server";
+  }
 }
