@@ -14,6 +14,8 @@ export interface BatchCommandOptions {
   requests?: number;
   maxCostUSD?: number;
   json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 /**
@@ -27,10 +29,10 @@ export async function runBatchCommand(
   options: BatchCommandOptions,
 ): Promise<number> {
   const controller = new AbortController();
-  const reporter = createProgressReporter(chooseProgressMode({ json: options.json }));
+  const reporter = createProgressReporter(chooseProgressMode({ json: options.json, quiet: options.quiet, verbose: options.verbose }));
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      reporter.stop();
+      reporter.close(); // the closing line, even when quitting at once
       process.exit(ExitCode.interrupted);
     }
     reporter.stop();
@@ -56,12 +58,12 @@ export async function runBatchCommand(
     if (result.interrupted) {
       // documents abandoned mid-extraction may still hold worker threads: the index is written,
       // nothing else is worth waiting for
-      reporter.stop();
+      reporter.close();
       process.exit(ExitCode.interrupted);
     }
     return result.exitCode;
   } finally {
-    reporter.stop();
+    reporter.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
@@ -90,6 +92,8 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
       requests: o.requests,
       maxCostUSD: o.maxCost,
       json: o.json,
+      quiet: o.quiet,
+      verbose: o.verbose,
     });
   } catch (err) {
     process.stderr.write(`longdoc: ${formatError(err)}\n`);

@@ -34,6 +34,9 @@ export function summarizeRunner(options: SummarizeOptions): DocumentRunner {
             case "request-start":
               ctx.onEvent({ kind: "request-start", id: e.requestId });
               break;
+            case "request-progress":
+              ctx.onEvent({ kind: "request-progress", id: e.requestId, outputTokens: e.outputTokens });
+              break;
             case "request-end":
               ctx.onEvent({
                 kind: "request-end",

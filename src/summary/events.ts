@@ -28,6 +28,8 @@ export type PipelineEvent =
       estimatedInputTokens: number;
       images: number;
     }
+  /** a streamed answer arriving: output tokens received so far (optional; for progress displays) */
+  | { type: "request-progress"; document: string; requestId: string; outputTokens: number }
   | {
       type: "request-end";
       document: string;
