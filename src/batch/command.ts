@@ -1,9 +1,7 @@
 import { stat } from "node:fs/promises";
 import { isDynamicPattern } from "tinyglobby";
-import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "../commands/summarize.js";
-import { ExitCode, exitCodeOf, formatError } from "../errors.js";
-import { resolveEngine, type SummarizeOptions } from "../summarize.js";
-import type { Task } from "../summary/schema.js";
+import { ExitCode } from "../errors.js";
+import type { SummarizeOptions } from "../summarize.js";
 import { chooseProgressMode, createProgressReporter } from "./progress.js";
 import { runBatch } from "./run.js";
 import { summarizeOptionsHash, summarizeRunner } from "./summarize-runner.js";
@@ -77,26 +75,5 @@ export async function isBatchInput(inputs: string[]): Promise<boolean> {
     return (await stat(inputs[0])).isDirectory();
   } catch {
     return false; // the single-document path reports the missing file
-  }
-}
-
-/** The `summarize` / `figures` command action for a batch (same options as for one document). */
-export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
-  try {
-    const engine = resolveEngine(options);
-    if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
-    return await runBatchCommand(inputs, options, {
-      out: o.out,
-      concurrency: o.concurrency,
-      requests: o.requests,
-      maxCostUSD: o.maxCost,
-      json: o.json,
-      quiet: o.quiet,
-      verbose: o.verbose,
-    });
-  } catch (err) {
-    process.stderr.write(`longdoc: ${formatError(err)}\n`);
-    return exitCodeOf(err);
   }
 }

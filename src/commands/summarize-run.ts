@@ -5,7 +5,9 @@ import { DEFAULT_REQUESTS, resolveEngine, summarize, usageLine, type PipelineEve
 import type { Task } from "../summary/schema.js";
 import { plural } from "../report/format.js";
 import { verbosityOf } from "./options.js";
-import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "./summarize.js";
+import type { SummarizeOptions } from "../summarize.js";
+import { runBatchCommand } from "../batch/command.js";
+import type { SummarizeCliOptions } from "./summarize.js";
 
 /** Human progress on stderr: a few lines per document, never the key. */
 function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
@@ -120,4 +122,56 @@ export function writtenNote(files: string[]): string {
   const main = ["summary.md", "figures.md", "result.json"].filter((f) => files.includes(f));
   const extra = ["report.html", "usage.json"].filter((f) => files.includes(f));
   return [...main, ...extra].join(", ");
+}
+
+export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
+  return {
+    task,
+    out: o.out,
+    provider: o.provider,
+    baseUrl: o.baseUrl,
+    model: o.model,
+    contextWindow: o.contextWindow,
+    maxOutputTokens: o.maxOutputTokens,
+    reasoning: o.reasoning,
+    maxImages: o.maxImages,
+    imageMaxSide: o.imageMaxSide,
+    pages: o.pages,
+    password: o.password,
+    prompt: o.prompt,
+    schemaFile: o.schema,
+    requests: o.requests,
+    cache: o.cache,
+    cacheDir: o.cacheDir,
+    dryRun: o.dryRun,
+  };
+}
+
+/** The one-line notice when no provider is configured (or offline was asked for). */
+export function offlineNotice(explicit: boolean): string {
+  return explicit
+    ? "longdoc: --provider offline: using the offline engine (no model: extractive summary, figure captions only)\n"
+    : "longdoc: no provider configured (set MISTRAL_API_KEY, OPENROUTER_API_KEY or LONGDOC_BASE_URL, or pass --provider): " +
+        "using the offline engine (no model: extractive summary, figure captions only)\n";
+}
+
+/** The `summarize` / `figures` command action for a batch (same options as for one document). */
+export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
+  const options = toSummarizeOptions(task, o);
+  try {
+    const engine = resolveEngine(options);
+    if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
+    return await runBatchCommand(inputs, options, {
+      out: o.out,
+      concurrency: o.concurrency,
+      requests: o.requests,
+      maxCostUSD: o.maxCost,
+      json: o.json,
+      quiet: o.quiet,
+      verbose: o.verbose,
+    });
+  } catch (err) {
+    process.stderr.write(`longdoc: ${formatError(err)}\n`);
+    return exitCodeOf(err);
+  }
 }

@@ -55,44 +55,13 @@ export function addModelOptions(cmd: Command): Command {
   return addVerbosityOptions(cmd);
 }
 
-export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
-  return {
-    task,
-    out: o.out,
-    provider: o.provider,
-    baseUrl: o.baseUrl,
-    model: o.model,
-    contextWindow: o.contextWindow,
-    maxOutputTokens: o.maxOutputTokens,
-    reasoning: o.reasoning,
-    maxImages: o.maxImages,
-    imageMaxSide: o.imageMaxSide,
-    pages: o.pages,
-    password: o.password,
-    prompt: o.prompt,
-    schemaFile: o.schema,
-    requests: o.requests,
-    cache: o.cache,
-    cacheDir: o.cacheDir,
-    dryRun: o.dryRun,
-  };
-}
-
-/** The one-line notice when no provider is configured (or offline was asked for). */
-export function offlineNotice(explicit: boolean): string {
-  return explicit
-    ? "longdoc: --provider offline: using the offline engine (no model: extractive summary, figure captions only)\n"
-    : "longdoc: no provider configured (set MISTRAL_API_KEY, OPENROUTER_API_KEY or LONGDOC_BASE_URL, or pass --provider): " +
-        "using the offline engine (no model: extractive summary, figure captions only)\n";
-}
-
 function registerTask(program: Command, ctx: CommandContext, task: Task, description: string): void {
   const cmd = program.command(task).description(description).argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively), globs, or - for standard input");
   addModelOptions(cmd).action(async (inputs: string[], o: SummarizeCliOptions) => {
     // loaded on use, so `extract` and `--help` start without the model side's modules;
     // folders, globs and several files run as a batch (src/batch): concurrency, index, resume, budget
-    const { isBatchInput, runBatchTask } = await import("../batch/command.js");
-    const { runTask } = await import("./summarize-run.js");
+    const { isBatchInput } = await import("../batch/command.js");
+    const { runBatchTask, runTask } = await import("./summarize-run.js");
     const { withStdinInput } = await import("./stdin.js");
     ctx.setExitCode(
       await withStdinInput(inputs, o.name, async (paths) => ((await isBatchInput(paths)) ? runBatchTask(task, paths, o) : runTask(task, paths, o))),
