@@ -327,7 +327,7 @@ async function writeRequestBodies(
         pages: plan.requests.find((r) => r.id === id)!.pages,
         answer: { note: `(dry run: the answer of request ${id} goes here)` },
       }));
-      const built = await buildReduceParts(plan, req, partials);
+      const built = await buildReduceParts(req, partials);
       system = built.system;
       content = built.content;
     } else {

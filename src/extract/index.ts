@@ -154,7 +154,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     } else if (pending.length > 0) {
       // one worker renders everything: two parsed copies plus canvases would break the memory goal
       await Promise.all(workers.splice(1).map((w) => handBack(w)));
-      const rendered = await renderAll(pending, maxSide, async (items) => {
+      const rendered = await renderAll(pending, async (items) => {
         const reply = (await ask(first, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
         return reply.items;
       });
@@ -261,7 +261,6 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
 
 async function renderAll(
   pending: Array<[PendingFigure, Page]>,
-  maxSide: number,
   renderBatch: (items: RenderItem[]) => Promise<RenderedItem[]>,
 ): Promise<Map<string, RenderedItem>> {
   const items: RenderItem[] = pending.map(([block, page]) => ({ key: block.id, page: page.number, region: block.region }));

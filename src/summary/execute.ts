@@ -172,7 +172,7 @@ async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]):
         let content: ContentPart[];
         if (req.kind === "reduce") {
           const partials = (req.inputs ?? []).map((id, i) => ({ requestId: id, pages: byId.get(id)!.pages, answer: inputs[i] }));
-          const built = await buildReduceParts(plan, req, partials);
+          const built = await buildReduceParts(req, partials);
           system = built.system;
           content = built.content;
         } else {
@@ -272,7 +272,7 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
       estimatedInputTokens: spec.estimatedInputTokens,
       images: spec.images,
     });
-    const { value, answer, answers, repaired } = await opts.client.callJson(spec.request, validateWith(schema), { signal: opts.signal });
+    const { value, answers, repaired } = await opts.client.callJson(spec.request, validateWith(schema), { signal: opts.signal });
     // a repaired answer took two calls; both were paid
     const reported = answers.filter((a) => a.usage);
     const promptTokens = reported.length ? reported.reduce((s, a) => s + a.usage!.promptTokens, 0) : null;
