@@ -1,8 +1,14 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ExitCode, exitCodeOf, formatError } from "./errors.js";
+import { registerCache } from "./commands/cache.js";
+import { registerConfig } from "./commands/config.js";
 import { registerExtract } from "./commands/extract.js";
 import { registerIndex } from "./commands/merge-index.js";
+import { registerModels } from "./commands/models.js";
+import { applyUserConfig } from "./commands/options.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerReport } from "./commands/report.js";
 import { registerSummarize } from "./commands/summarize.js";
 
 /** Each command's action stores its exit code here; main() returns it. */
@@ -10,17 +16,43 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
+/** package.json sits one folder above both src/ and dist/. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+const GETTING_STARTED = `
+Getting started:
+  longdoc plan report.pdf                      what a run would send and cost (no key, no network)
+  export MISTRAL_API_KEY=...                   or OPENROUTER_API_KEY, or LONGDOC_BASE_URL for a local server
+  longdoc summarize report.pdf                 → longdoc-out/report/summary.md and report.html
+  longdoc figures manual.pdf -o out            a description of every figure → out/manual/figures.md
+  longdoc summarize papers/ --max-cost 2       a whole folder, with an index and a spending limit
+
+Without a key, summarize runs an offline engine (no model) and says so.
+Docs: docs/cli.md (commands, options, files), docs/library.md (the API).`;
+
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command()
     .name("longdoc")
     .description("Read long illustrated PDFs and have a long-context multimodal model analyse them")
-    .version("0.1.0")
+    .version(packageVersion(), "-V, --version")
     .exitOverride()
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .addHelpText("after", GETTING_STARTED)
+    .hook("preAction", (_program, command) => applyUserConfig(command));
+  registerSummarize(program, ctx);
   registerExtract(program, ctx);
   registerPlan(program, ctx);
-  registerSummarize(program, ctx);
+  registerReport(program, ctx);
   registerIndex(program, ctx);
+  registerModels(program, ctx);
+  registerCache(program, ctx);
+  registerConfig(program, ctx);
   return program;
 }
 

@@ -36,10 +36,25 @@ export class EncryptedError extends LongdocError {
   }
 }
 
-/** The provider refused: auth, quota, permission (exit 4). */
-export class ProviderRefusedError extends LongdocError {
-  constructor(message: string, file?: string, options?: { cause?: unknown }) {
-    super(message, ExitCode.providerRefused, file, options);
+/**
+ * Failures of a model call. Every message is one line, names the provider and the request id,
+ * and never contains the API key (the key is only ever in a request header).
+ */
+export class ProviderError extends LongdocError {
+  constructor(
+    message: string,
+    /** HTTP status, or undefined for network failures and timeouts */
+    readonly status?: number,
+    options?: { cause?: unknown; exitCode?: ExitCodeValue },
+  ) {
+    super(message, options?.exitCode ?? ExitCode.someFailed, undefined, options);
+  }
+}
+
+/** The provider refused: auth, quota, permission (exit 4). Every later request would be refused alike. */
+export class ProviderRefusedError extends ProviderError {
+  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, status, { ...options, exitCode: ExitCode.providerRefused });
   }
 }
 

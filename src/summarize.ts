@@ -18,7 +18,7 @@ import { figureBlocks, type Extraction } from "./model/document.js";
 import type { Plan } from "./model/plan.js";
 import { SummarySchema, type Summary } from "./model/summary.js";
 import { planDocument, planToJson } from "./plan/public.js";
-import { renderReportHtml } from "./report/html.js";
+import { writeReport } from "./report/folder.js";
 import type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 import { executePlan, type JsonModelClient, type PlanAdjustment } from "./summary/execute.js";
 import { finalizeSummary } from "./summary/finalize.js";
@@ -27,6 +27,8 @@ import { buildOfflineSummary } from "./summary/offline.js";
 import { modelRequestFor, type UserSchema } from "./summary/requests.js";
 import { dropNullOptionals, strictifySchema, userSchemaValidator, type Task } from "./summary/schema.js";
 import { z } from "zod";
+import { resultFiles } from "./task.js";
+import { positiveInteger } from "./validate.js";
 import { usageReport, usageTotals, type RequestUsage, type TokenPrices, type UsageReport } from "./summary/usage.js";
 
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
@@ -174,7 +176,7 @@ async function run(
     configFile: options.profilesFile,
   });
   const outputReserve =
-    positive(options.maxOutputTokens, "--max-output-tokens") ?? (options.reasoning === "high" ? Math.min(DEFAULT_REASONING_RESERVE, Math.floor(profile.window / 4)) : DEFAULT_OUTPUT_RESERVE);
+    positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? (options.reasoning === "high" ? Math.min(DEFAULT_REASONING_RESERVE, Math.floor(profile.window / 4)) : DEFAULT_OUTPUT_RESERVE);
   if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
   const userSchema = options.schemaFile ? await loadUserSchema(options.schemaFile) : undefined;
   if (userSchema && provider.name === "offline" && !options.dryRun) {
@@ -234,7 +236,7 @@ async function run(
   if (provider.name === "offline") {
     const summary = SummarySchema.parse(buildOfflineSummary(extraction.document));
     const usage = usageReport("offline", "none", null, []);
-    files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir)));
+    files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir, task)));
     return { document: pdfPath, outDir, mode: "offline", summary, plan, usage, requests: 0, dryRun: false, warnings: summary.warnings, files };
   }
 
@@ -264,7 +266,7 @@ async function run(
     prices,
     client,
     reasoning: options.reasoning ?? "none",
-    slots: ctx.requestSlots ?? createRequestSlots(positive(options.requests, "--requests") ?? DEFAULT_REQUESTS),
+    slots: ctx.requestSlots ?? createRequestSlots(positiveInteger(options.requests, "--requests") ?? DEFAULT_REQUESTS),
     replan: (adjust) => planFor({ ...adjust, maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity) }),
     initialPlan: plan,
     userSchema,
@@ -320,16 +322,18 @@ async function run(
     }),
   );
   for (const message of summary.warnings) emit({ type: "warning", document: pdfPath, message });
-  files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir)));
+  files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir, task)));
   return { document: pdfPath, outDir, mode: plan.mode, summary, plan, usage, requests: engine.requests, dryRun: false, warnings: summary.warnings, files };
 }
 
-async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string): Promise<string[]> {
-  await writeJsonAtomically(join(outDir, "summary.json"), summary);
-  await writeFileAtomically(join(outDir, "summary.md"), renderSummaryMarkdown(summary));
-  await writeFileAtomically(join(outDir, "report.html"), renderReportHtml(summary, extraction.document));
+async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string, task: Task): Promise<string[]> {
+  const names = resultFiles(task);
+  await writeJsonAtomically(join(outDir, names.json), summary);
+  await writeFileAtomically(join(outDir, names.markdown), renderSummaryMarkdown(summary));
+  // the report shows this result and the other task's, when an earlier run left one here
+  await writeReport(outDir, extraction.document);
   await writeJsonAtomically(join(outDir, "usage.json"), usage);
-  return ["summary.json", "summary.md", "report.html", "usage.json"];
+  return [names.json, names.markdown, "report.html", "usage.json"];
 }
 
 /**
@@ -431,10 +435,4 @@ export function requirePricesForMaxCost(options: SummarizeOptions & { maxCost?: 
       `--max-cost: no price is known for model ${provider.model} on provider ${provider.name}; give one with --price-input USD and --price-output USD (per million tokens) or in the profiles file`,
     );
   }
-}
-
-function positive(value: number | undefined, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${what} must be a positive integer, got ${value}`);
-  return value;
 }

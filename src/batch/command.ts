@@ -1,12 +1,10 @@
 import { stat } from "node:fs/promises";
 import { isDynamicPattern } from "tinyglobby";
-import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "../commands/summarize.js";
-import { ExitCode, exitCodeOf, formatError } from "../errors.js";
-import { requirePricesForMaxCost, resolveEngine, type SummarizeOptions } from "../summarize.js";
-import type { Task } from "../summary/schema.js";
+import { ExitCode } from "../errors.js";
+import type { SummarizeOptions } from "../summarize.js";
 import { chooseProgressMode, createProgressReporter } from "./progress.js";
 import { runBatch } from "./run.js";
-import { parseShard, type Shard } from "./shard.js";
+import type { Shard } from "./shard.js";
 import { summarizeOptionsHash, summarizeRunner } from "./summarize-runner.js";
 
 export interface BatchCommandOptions {
@@ -15,6 +13,8 @@ export interface BatchCommandOptions {
   requests?: number;
   maxCostUSD?: number;
   json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
   shard?: Shard;
 }
 
@@ -29,10 +29,10 @@ export async function runBatchCommand(
   options: BatchCommandOptions,
 ): Promise<number> {
   const controller = new AbortController();
-  const reporter = createProgressReporter(chooseProgressMode({ json: options.json }));
+  const reporter = createProgressReporter(chooseProgressMode({ json: options.json, quiet: options.quiet, verbose: options.verbose }));
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      reporter.stop();
+      reporter.close(); // the closing line, even when quitting at once
       process.exit(ExitCode.interrupted);
     }
     reporter.stop();
@@ -59,12 +59,12 @@ export async function runBatchCommand(
     if (result.interrupted) {
       // documents abandoned mid-extraction may still hold worker threads: the index is written,
       // nothing else is worth waiting for
-      reporter.stop();
+      reporter.close();
       process.exit(ExitCode.interrupted);
     }
     return result.exitCode;
   } finally {
-    reporter.stop();
+    reporter.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
@@ -78,32 +78,5 @@ export async function isBatchInput(inputs: string[]): Promise<boolean> {
     return (await stat(inputs[0])).isDirectory();
   } catch {
     return false; // the single-document path reports the missing file
-  }
-}
-
-/** The `summarize` / `figures` command action for a batch (same options as for one document). */
-export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
-  try {
-    const engine = resolveEngine(options);
-    requirePricesForMaxCost({ ...options, maxCost: o.maxCost });
-    const shard = o.shard === undefined ? undefined : parseShard(o.shard);
-    if (o.batchApi && !o.dryRun) {
-      // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)
-      const { runBatchApiCommand } = await import("../batch-api/command.js");
-      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard });
-    }
-    if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
-    return await runBatchCommand(inputs, options, {
-      out: o.out,
-      concurrency: o.concurrency,
-      requests: o.requests,
-      maxCostUSD: o.maxCost,
-      json: o.json,
-      shard,
-    });
-  } catch (err) {
-    process.stderr.write(`longdoc: ${formatError(err)}\n`);
-    return exitCodeOf(err);
   }
 }

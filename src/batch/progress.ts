@@ -1,45 +1,65 @@
+/**
+ * What a batch run shows while it works. Every figure on screen is folded from the one event
+ * stream (BatchEvent) by BatchProgressState, so the display can only say what happened: requests
+ * done never exceed the total, a document has one row while it is active and none after, and the
+ * closing line is printed however the run ends.
+ */
 import { basename } from "node:path";
-import cliProgress from "cli-progress";
 import type { DocumentStatus } from "../model/batch.js";
 import type { BatchEvent } from "./types.js";
 
-export type ProgressMode = "tty" | "lines" | "json";
+export type ProgressMode = "tty" | "lines" | "json" | "quiet" | "verbose";
 
 export interface ProgressReporter {
   onEvent(e: BatchEvent): void;
-  /** ends the live display (idempotent); call before printing anything else */
+  /** ends the live display (idempotent); later events are written as plain lines */
   stop(): void;
+  /** the closing line from what is known, when the run ends without its batch-end event (idempotent) */
+  close(): void;
 }
 
 /** Terminal → live display; pipes and CI → one line per event on stderr; --json → JSON lines on stdout. */
-export function chooseProgressMode(opts: { json?: boolean; stream?: NodeJS.WriteStream }): ProgressMode {
+export function chooseProgressMode(opts: { json?: boolean; quiet?: boolean; verbose?: boolean; stream?: NodeJS.WriteStream }): ProgressMode {
   if (opts.json) return "json";
+  if (opts.quiet) return "quiet";
+  if (opts.verbose) return "verbose";
   const stream = opts.stream ?? process.stderr;
   return stream.isTTY && !process.env.CI ? "tty" : "lines";
 }
 
 export function createProgressReporter(
   mode: ProgressMode,
-  streams: { out?: NodeJS.WritableStream; err?: NodeJS.WriteStream } = {},
+  streams: { out?: NodeJS.WritableStream; err?: NodeJS.WriteStream; now?: () => number } = {},
 ): ProgressReporter {
   const out = streams.out ?? process.stdout;
   const err = streams.err ?? process.stderr;
+  const now = streams.now ?? Date.now;
   if (mode === "json") {
-    return { onEvent: (e) => out.write(JSON.stringify(e) + "\n"), stop: () => undefined };
+    return { onEvent: (e) => out.write(JSON.stringify(e) + "\n"), stop: () => undefined, close: () => undefined };
   }
-  const state = new BatchProgressState();
-  return mode === "tty" ? new LiveDisplay(state, err) : new LineLog(state, err);
+  const state = new BatchProgressState(now);
+  return mode === "tty" ? new LiveDisplay(state, err) : new LineLog(state, err, mode === "quiet" ? "quiet" : mode === "verbose" ? "verbose" : "normal");
 }
 
-interface ActiveDocument {
+/** One active document as its row shows it. */
+export interface DocumentRow {
+  document: string;
   name: string;
   phase: "extracting" | "planned" | "requests";
   pages: number;
   figures: number;
-  plannedRequests: number;
-  finishedRequests: number;
-  inFlight: number;
+  /** requests the plan announced */
+  planned: number;
+  started: number;
+  done: number;
+  plannedCostUSD: number | null;
+  costUSD: number;
+  /** output tokens received so far by requests still streaming, by request id */
+  streaming: Map<string, number>;
 }
+
+/** Seconds of history the ETA is averaged over: long enough not to jump, short enough to follow a change. */
+const ETA_SMOOTHING_S = 20;
 
 /** Totals every display shows, folded from the events. */
 export class BatchProgressState {
@@ -52,17 +72,127 @@ export class BatchProgressState {
     interrupted: 0,
   };
   pages = 0;
-  requestsInFlight = 0;
-  requestsDone = 0;
   inputTokens = 0;
   outputTokens = 0;
   costUSD = 0;
   maxCostUSD: number | null = null;
   out = "";
-  readonly active = new Map<string, ActiveDocument>();
+  startedAt: number;
+  ended: Extract<BatchEvent, { type: "batch-end" }> | null = null;
+  readonly active = new Map<string, DocumentRow>();
+  /** requests done by documents that have left the active set */
+  private doneByFinished = 0;
+  private plannedDocs = 0;
+  private plannedCostSum = 0;
+  private eta: { seconds: number; at: number } | null = null;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.startedAt = now();
+  }
+
+  get elapsedSeconds(): number {
+    return Math.max(0, (this.now() - this.startedAt) / 1000);
+  }
 
   get settled(): number {
     return Object.values(this.finished).reduce((a, b) => a + b, 0);
+  }
+
+  get requestsDone(): number {
+    let n = this.doneByFinished;
+    for (const a of this.active.values()) n += a.done;
+    return n;
+  }
+
+  /** done + what active documents still have to send; never below done */
+  get requestsTotal(): number {
+    let n = this.doneByFinished;
+    for (const a of this.active.values()) n += Math.max(a.planned, a.started, a.done);
+    return n;
+  }
+
+  get requestsInFlight(): number {
+    let n = 0;
+    for (const a of this.active.values()) n += a.started - a.done;
+    return n;
+  }
+
+  get streamingTokens(): number {
+    let n = 0;
+    for (const a of this.active.values()) for (const t of a.streaming.values()) n += t;
+    return n;
+  }
+
+  /**
+   * Spend expected by the end: spent so far, what active documents' plans still have to spend, and
+   * for documents not yet planned the average plan so far. Null until one document has planned.
+   */
+  get expectedCostUSD(): number | null {
+    if (this.plannedDocs === 0) return null;
+    let rest = 0;
+    let planned = 0;
+    for (const a of this.active.values()) {
+      if (a.plannedCostUSD === null) continue;
+      planned++;
+      rest += Math.max(0, a.plannedCostUSD - a.costUSD);
+    }
+    const unplanned = Math.max(0, this.total - this.settled - planned);
+    return this.costUSD + rest + unplanned * (this.plannedCostSum / this.plannedDocs);
+  }
+
+  /** Share of the run done, 0–1: settled documents, plus each active one by its phase and requests. */
+  get fraction(): number {
+    if (this.total === 0) return 0;
+    let partial = 0;
+    for (const a of this.active.values()) {
+      if (a.phase === "extracting") continue;
+      const all = Math.max(a.planned, a.started, a.done);
+      partial += 0.2 + (all > 0 ? 0.8 * (a.done / all) : 0);
+    }
+    return Math.min(1, (this.settled + partial) / this.total);
+  }
+
+  /**
+   * Seconds left: elapsed × (1 − f) / f, averaged exponentially over about ETA_SMOOTHING_S of run
+   * time (the estimate also counts down between updates). Null while too little is known.
+   */
+  etaSeconds(): number | null {
+    const t = this.now();
+    const elapsed = (t - this.startedAt) / 1000;
+    const f = this.fraction;
+    if (f <= 0.02 || f >= 1 || elapsed < 2) return this.eta ? Math.max(0, this.eta.seconds - (t - this.eta.at) / 1000) : null;
+    const raw = (elapsed * (1 - f)) / f;
+    if (!this.eta) {
+      this.eta = { seconds: raw, at: t };
+      return raw;
+    }
+    const dt = (t - this.eta.at) / 1000;
+    const predicted = Math.max(0, this.eta.seconds - dt);
+    const alpha = 1 - Math.exp(-dt / ETA_SMOOTHING_S);
+    this.eta = { seconds: predicted + alpha * (raw - predicted), at: t };
+    return this.eta.seconds;
+  }
+
+  private row(document: string): DocumentRow {
+    let a = this.active.get(document);
+    if (!a) {
+      // an event for a document whose start was not seen (a resumed stream): it still gets one row
+      a = {
+        document,
+        name: basename(document),
+        phase: "extracting",
+        pages: 0,
+        figures: 0,
+        planned: 0,
+        started: 0,
+        done: 0,
+        plannedCostUSD: null,
+        costUSD: 0,
+        streaming: new Map(),
+      };
+      this.active.set(document, a);
+    }
+    return a;
   }
 
   apply(e: BatchEvent): void {
@@ -73,59 +203,56 @@ export class BatchProgressState {
         this.out = e.out;
         break;
       case "document-start":
-        this.active.set(e.document, {
-          name: basename(e.document),
-          phase: "extracting",
-          pages: 0,
-          figures: 0,
-          plannedRequests: 0,
-          finishedRequests: 0,
-          inFlight: 0,
-        });
+        this.row(e.document);
         break;
       case "document-extracted": {
-        this.pages += e.pages;
-        const a = this.active.get(e.document);
-        if (a) Object.assign(a, { pages: e.pages, figures: e.figures });
+        const a = this.row(e.document);
+        this.pages += e.pages - a.pages;
+        Object.assign(a, { pages: e.pages, figures: e.figures });
         break;
       }
       case "document-planned": {
-        const a = this.active.get(e.document);
-        if (a) Object.assign(a, { phase: "planned", plannedRequests: e.requests });
+        const a = this.row(e.document);
+        if (a.plannedCostUSD === null) {
+          this.plannedDocs++;
+          this.plannedCostSum += e.plannedCostUSD;
+        }
+        Object.assign(a, { phase: a.phase === "requests" ? "requests" : "planned", planned: e.requests, plannedCostUSD: e.plannedCostUSD });
         break;
       }
       case "request-start": {
-        this.requestsInFlight++;
-        const a = this.active.get(e.document);
-        if (a) {
-          a.phase = "requests";
-          a.inFlight++;
-        }
+        const a = this.row(e.document);
+        a.phase = "requests";
+        a.started++;
+        break;
+      }
+      case "request-progress": {
+        const a = this.row(e.document);
+        a.streaming.set(e.id, e.outputTokens);
         break;
       }
       case "request-end": {
-        this.requestsInFlight = Math.max(0, this.requestsInFlight - 1);
-        this.requestsDone++;
+        const a = this.row(e.document);
+        a.done++;
+        a.started = Math.max(a.started, a.done);
+        a.streaming.delete(e.id);
+        a.costUSD += e.costUSD;
         this.inputTokens += e.inputTokens;
         this.outputTokens += e.outputTokens;
         this.costUSD += e.costUSD;
-        const a = this.active.get(e.document);
-        if (a) {
-          a.inFlight = Math.max(0, a.inFlight - 1);
-          a.finishedRequests++;
-        }
         break;
       }
       case "document-end": {
         const a = this.active.get(e.entry.document);
-        if (a) this.requestsInFlight = Math.max(0, this.requestsInFlight - a.inFlight);
+        if (a) this.doneByFinished += a.done;
         // a skipped (up-to-date) document's pages were not counted at "extracted"
-        if (e.entry.status === "skipped") this.pages += e.entry.pages;
+        if (e.entry.status === "skipped" && !a) this.pages += e.entry.pages;
         this.active.delete(e.entry.document);
         this.finished[e.entry.status]++;
         break;
       }
       case "batch-end":
+        this.ended = e;
         break;
     }
   }
@@ -134,48 +261,71 @@ export class BatchProgressState {
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const usd = (n: number) => `$${n.toFixed(n >= 1 ? 2 : 4)}`;
 const tokens = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : int(n));
+const count = (n: number, noun: string) => `${int(n)} ${noun}${n === 1 ? "" : "s"}`;
 
-function totalsLine(s: BatchProgressState): string {
-  const f = s.finished;
-  const extra = [
-    f.failed ? `${f.failed} failed` : "",
-    f.skipped ? `${f.skipped} up to date` : "",
-    f["over-budget"] ? `${f["over-budget"]} over budget` : "",
-    f.interrupted ? `${f.interrupted} interrupted` : "",
-  ].filter(Boolean);
-  const budget = s.maxCostUSD !== null ? ` of ${usd(s.maxCostUSD)}` : "";
-  return [
-    `${s.settled}/${s.total} docs${extra.length ? ` (${extra.join(", ")})` : ""}`,
-    `${int(s.pages)} pages`,
-    `${s.requestsInFlight} req in flight`,
-    `${tokens(s.inputTokens)} in / ${tokens(s.outputTokens)} out tokens`,
-    `${usd(s.costUSD)}${budget}`,
-  ].join(" | ");
+export function formatDuration(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60) % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-/** The live display's overall line: the same totals, short enough for an 80-column terminal. */
-function compactTotals(s: BatchProgressState): string {
+function docsPart(s: BatchProgressState): string {
   const f = s.finished;
   const notes = [
     f.failed ? `${f.failed} failed` : "",
     f.skipped ? `${f.skipped} up to date` : "",
     f["over-budget"] ? `${f["over-budget"]} over budget` : "",
+    f.interrupted ? `${f.interrupted} interrupted` : "",
   ].filter(Boolean);
-  const budget = s.maxCostUSD !== null ? `/${usd(s.maxCostUSD)}` : "";
-  return [
-    `${s.settled}/${s.total} docs${notes.length ? ` (${notes.join(", ")})` : ""}`,
-    `${int(s.pages)} p`,
-    `${s.requestsInFlight} req`,
-    `${tokens(s.inputTokens + s.outputTokens)} tok`,
-    `${usd(s.costUSD)}${budget}`,
-  ].join(" | ");
+  return `${s.settled}/${s.total} docs${notes.length ? ` (${notes.join(", ")})` : ""}`;
+}
+
+function requestsPart(done: number, total: number, running: number): string {
+  return `requests ${done}/${total} done${running ? `, ${running} running` : ""}`;
+}
+
+function spendPart(s: BatchProgressState): string {
+  const expected = s.expectedCostUSD;
+  const budget = s.maxCostUSD !== null ? ` (limit ${usd(s.maxCostUSD)})` : "";
+  return `${usd(s.costUSD)} spent${expected !== null && expected > s.costUSD ? `, ~${usd(expected)} expected` : ""}${budget}`;
+}
+
+function tokensPart(s: BatchProgressState): string {
+  const streaming = s.streamingTokens;
+  return `${tokens(s.inputTokens)} in / ${tokens(s.outputTokens)} out tokens${streaming ? ` (+${tokens(streaming)} arriving)` : ""}`;
+}
+
+/** The live display's lines for the state at this moment: two overall lines, then one per active document. */
+export function renderFrame(s: BatchProgressState, width = 100): string[] {
+  const barWidth = 16;
+  const filled = Math.round(s.fraction * barWidth);
+  const bar = "█".repeat(filled) + "░".repeat(barWidth - filled);
+  const eta = s.etaSeconds();
+  const lines = [
+    `${bar} ${docsPart(s)} · ${requestsPart(s.requestsDone, s.requestsTotal, s.requestsInFlight)}`,
+    `${tokensPart(s)} · ${spendPart(s)} · ${formatDuration(s.elapsedSeconds)}${eta !== null ? `, about ${formatDuration(eta)} left` : ""}`,
+  ];
+  for (const a of s.active.values()) lines.push(`  ${documentLine(a)}`);
+  return lines.map((l) => (l.length > width ? `${l.slice(0, Math.max(0, width - 1))}…` : l));
+}
+
+export function documentLine(a: DocumentRow): string {
+  const name = a.name.length > 32 ? a.name.slice(0, 31) + "…" : a.name.padEnd(32);
+  if (a.phase === "extracting") return `${name} extracting`;
+  const facts = `${count(a.pages, "page")}, ${count(a.figures, "figure")}`;
+  const total = Math.max(a.planned, a.started, a.done);
+  if (total === 0) return `${name} ${facts} · writing`;
+  let streaming = 0;
+  for (const t of a.streaming.values()) streaming += t;
+  return `${name} ${facts} · ${requestsPart(a.done, total, a.started - a.done)}${streaming ? ` · ${tokens(streaming)} tokens arriving` : ""}`;
 }
 
 function entryLine(e: Extract<BatchEvent, { type: "document-end" }>["entry"]): string {
   const name = basename(e.document);
   switch (e.status) {
     case "done":
-      return `done ${name} → ${e.folder}/ (${e.pages} pages, ${e.figures} figures, ${e.requests} requests, ${tokens(e.inputTokens)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}, ${e.seconds.toFixed(1)} s)`;
+      return `done ${name} → ${e.folder}/ (${count(e.pages, "page")}, ${count(e.figures, "figure")}, ${count(e.requests, "request")}, ${tokens(e.inputTokens)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}, ${e.seconds.toFixed(1)} s)`;
     case "skipped":
       return `skipped (up to date) ${name} → ${e.folder}/`;
     case "over-budget":
@@ -187,138 +337,142 @@ function entryLine(e: Extract<BatchEvent, { type: "document-end" }>["entry"]): s
   }
 }
 
-function closingLines(e: Extract<BatchEvent, { type: "batch-end" }>, s: BatchProgressState): string[] {
-  const lines = [
-    `${s.total} documents: ${e.done} done, ${e.failed} failed, ${e.skipped} up to date, ${e.overBudget} over budget, ${e.interrupted} interrupted; ${usd(e.costUSD)} spent in ${e.seconds.toFixed(1)} s`,
-  ];
-  if (e.overBudget) lines.push(`--max-cost ${usd(s.maxCostUSD ?? 0)} reached: ${e.overBudget} document(s) not started`);
-  if (e.interrupted) lines.push("interrupted: run the same command again to finish the rest");
-  for (const w of e.warnings) lines.push(`warning: ${w}`);
-  lines.push(`index: ${s.out}/index.html`);
+/** The closing lines: what was done, failed and interrupted, the spend, the time, where the outputs are. */
+export function closingLines(s: BatchProgressState): string[] {
+  const f = s.finished;
+  const e = s.ended;
+  const seconds = e ? e.seconds : s.elapsedSeconds;
+  const cost = e ? e.costUSD : s.costUSD;
+  const notStarted = Math.max(0, s.total - s.settled - s.active.size);
+  const interrupted = f.interrupted + (e ? 0 : s.active.size);
+  const parts = [
+    `${f.done} done`,
+    `${f.failed} failed`,
+    f.skipped ? `${f.skipped} up to date` : "",
+    f["over-budget"] ? `${f["over-budget"]} over budget` : "",
+    `${interrupted} interrupted`,
+    !e && notStarted ? `${notStarted} not started` : "",
+  ].filter(Boolean);
+  const lines = [`${count(s.total, "document")}: ${parts.join(", ")}; ${usd(cost)} spent in ${formatDuration(seconds)}; outputs in ${s.out || "."}/ (index.html)`];
+  if (f["over-budget"]) lines.push(`--max-cost ${usd(s.maxCostUSD ?? 0)} reached: ${f["over-budget"]} document(s) not started`);
+  if (interrupted || notStarted) lines.push("interrupted: run the same command again to finish the rest (finished documents are kept)");
+  for (const w of e?.warnings ?? []) lines.push(`warning: ${w}`);
   return lines;
 }
 
 /** Without a terminal: one plain line per thing that happened, on stderr. */
 class LineLog implements ProgressReporter {
+  private closed = false;
   constructor(
     private readonly state: BatchProgressState,
     private readonly err: NodeJS.WritableStream,
+    private readonly level: "quiet" | "normal" | "verbose",
   ) {}
 
   onEvent(e: BatchEvent): void {
     this.state.apply(e);
     const s = this.state;
     const write = (line: string) => this.err.write(line + "\n");
+    const normal = this.level !== "quiet";
+    const at = `[${s.settled}/${s.total}]`;
     switch (e.type) {
       case "batch-start":
-        for (const k of e.skippedInputs) write(`note: skipped ${k.path}: ${k.reason}`);
-        write(`${e.documents} documents, ${e.concurrency} at a time, ${e.requests} requests in flight → ${e.out}`);
+        if (normal) for (const k of e.skippedInputs) write(`note: skipped ${k.path}: ${k.reason}`);
+        if (normal) write(`${count(e.documents, "document")}, ${e.concurrency} at a time, ${e.requests} requests in flight → ${e.out}`);
         break;
       case "document-start":
-        write(`[${s.settled}/${s.total}] start ${basename(e.document)}`);
+        if (normal) write(`${at} start ${basename(e.document)}`);
         break;
       case "document-planned":
-        if (e.requests > 0) write(`[${s.settled}/${s.total}] planned ${basename(e.document)}: ${e.requests} requests, about ${usd(e.plannedCostUSD)}`);
+        if (normal && e.requests > 0) write(`${at} planned ${basename(e.document)}: ${count(e.requests, "request")}, about ${usd(e.plannedCostUSD)}`);
+        break;
+      case "request-end":
+        if (this.level === "verbose") {
+          write(`${at} ${basename(e.document)}: request ${e.id} ${e.cached ? "answered from the cache" : `done: ${tokens(e.inputTokens)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}`}`);
+        }
         break;
       case "document-end":
-        write(`[${s.settled}/${s.total}] ${entryLine(e.entry)} | ${totalsLine(s)}`);
+        if (normal || e.entry.status === "failed") {
+          write(`${at} ${entryLine(e.entry)} | ${docsPart(s)} · ${requestsPart(s.requestsDone, s.requestsTotal, s.requestsInFlight)} · ${spendPart(s)}`);
+        }
         break;
       case "batch-end":
-        for (const line of closingLines(e, s)) write(line);
+        this.close();
         break;
     }
   }
 
   stop(): void {}
+
+  close(): void {
+    if (this.closed || this.state.total === 0) return;
+    this.closed = true;
+    for (const line of closingLines(this.state)) this.err.write(line + "\n");
+  }
 }
 
-/** On a terminal: an overall bar and one line per document in flight (cli-progress). */
+/** On a terminal: the overall lines and one row per active document, redrawn in place. */
 class LiveDisplay implements ProgressReporter {
-  private readonly multibar: cliProgress.MultiBar;
-  private overall: cliProgress.SingleBar | undefined;
-  private readonly bars = new Map<string, cliProgress.SingleBar>();
-  private stopped = false;
+  private drawn = 0;
+  private live = true;
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly state: BatchProgressState,
     private readonly err: NodeJS.WriteStream,
   ) {
-    this.multibar = new cliProgress.MultiBar(
-      {
-        stream: err,
-        hideCursor: true,
-        clearOnComplete: false,
-        autopadding: true,
-        etaBuffer: 20,
-        fps: 5,
-        format: (options, params, payload: { kind: "overall" | "doc"; line: string }) => {
-          if (payload.kind === "overall") {
-            const width = 16;
-            const filled = Math.round(params.progress * width);
-            const bar = "█".repeat(filled) + "░".repeat(width - filled);
-            const eta = params.value > 0 && params.value < params.total ? ` | ETA ${formatSeconds(params.eta)}` : "";
-            return `${bar} ${payload.line}${eta}`;
-          }
-          return `  ${payload.line}`;
-        },
-      },
-      cliProgress.Presets.shades_classic,
-    );
+    // the clock and the ETA move between events too
+    this.timer = setInterval(() => this.draw(), 500);
+    this.timer.unref();
   }
 
-  private docLine(doc: string): string {
-    const a = this.state.active.get(doc);
-    if (!a) return "";
-    const name = a.name.length > 32 ? a.name.slice(0, 29) + "..." : a.name.padEnd(32);
-    if (a.phase === "extracting") return `${name} extracting`;
-    const pages = `${a.pages} p, ${a.figures} fig`;
-    if (a.plannedRequests === 0) return `${name} ${pages} | writing`;
-    const req = `requests ${a.finishedRequests}/${a.plannedRequests}${a.inFlight ? ` (${a.inFlight} in flight)` : ""}`;
-    return `${name} ${pages} | ${req}`;
+  private clear(): void {
+    if (this.drawn > 0) this.err.write(`\u001b[${this.drawn}F\u001b[J`);
+    this.drawn = 0;
   }
 
-  private refresh(): void {
-    this.overall?.update(this.state.settled, { kind: "overall", line: compactTotals(this.state) });
-    for (const [doc, bar] of this.bars) bar.update(0, { kind: "doc", line: this.docLine(doc) });
+  private draw(): void {
+    if (!this.live) return;
+    const lines = renderFrame(this.state, Math.max(20, (this.err.columns ?? 100) - 1));
+    this.clear();
+    this.err.write(lines.join("\n") + "\n");
+    this.drawn = lines.length;
+  }
+
+  /** A line that stays (above the live area). */
+  private log(line: string): void {
+    this.clear();
+    this.err.write(line + "\n");
   }
 
   onEvent(e: BatchEvent): void {
-    if (this.stopped) return;
     this.state.apply(e);
     switch (e.type) {
       case "batch-start":
-        for (const k of e.skippedInputs) this.multibar.log(`note: skipped ${k.path}: ${k.reason}\n`);
-        this.overall = this.multibar.create(e.documents, 0, { kind: "overall", line: compactTotals(this.state) });
+        for (const k of e.skippedInputs) this.log(`note: skipped ${k.path}: ${k.reason}`);
         break;
-      case "document-start":
-        this.bars.set(e.document, this.multibar.create(1, 0, { kind: "doc", line: this.docLine(e.document) }));
+      case "document-end":
+        this.log(entryLine(e.entry));
         break;
-      case "document-end": {
-        const bar = this.bars.get(e.entry.document);
-        if (bar) this.multibar.remove(bar);
-        this.bars.delete(e.entry.document);
-        if (e.entry.status !== "done") this.multibar.log(entryLine(e.entry) + "\n");
-        break;
-      }
       case "batch-end":
-        this.refresh();
-        this.stop();
-        for (const line of closingLines(e, this.state)) this.err.write(line + "\n");
+        this.close();
         return;
     }
-    this.refresh();
+    this.draw();
   }
 
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.multibar.stop();
+    if (!this.live) return;
+    this.clear();
+    this.live = false;
+    clearInterval(this.timer);
   }
-}
 
-function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  if (s < 60) return `${Math.round(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  close(): void {
+    this.stop();
+    if (this.closed || this.state.total === 0) return;
+    this.closed = true;
+    for (const line of closingLines(this.state)) this.err.write(line + "\n");
+  }
 }

@@ -193,6 +193,9 @@ export async function runBatch(
         case "request-start":
           emit({ type: "request-start", document: pdf, id: e.id });
           break;
+        case "request-progress":
+          emit({ type: "request-progress", document: pdf, id: e.id, outputTokens: e.outputTokens });
+          break;
         case "request-end":
           entry.requests++;
           entry.inputTokens += e.inputTokens;

@@ -41,6 +41,9 @@ export function summarizeRunner(
             case "request-start":
               ctx.onEvent({ kind: "request-start", id: e.requestId });
               break;
+            case "request-progress":
+              ctx.onEvent({ kind: "request-progress", id: e.requestId, outputTokens: e.tokens });
+              break;
             case "request-end":
               ctx.onEvent({
                 kind: "request-end",

@@ -7,6 +7,7 @@ export type DocumentEvent =
   | { kind: "extracted"; pages: number; figures: number }
   | { kind: "planned"; requests: number; plannedCostUSD: number }
   | { kind: "request-start"; id: string }
+  | { kind: "request-progress"; id: string; outputTokens: number }
   | { kind: "request-end"; id: string; inputTokens: number; outputTokens: number; costUSD: number; cached: boolean };
 
 /** What a finished document adds to its index row. */
@@ -42,6 +43,8 @@ export type BatchEvent =
   | { type: "document-extracted"; document: string; pages: number; figures: number }
   | { type: "document-planned"; document: string; requests: number; plannedCostUSD: number }
   | { type: "request-start"; document: string; id: string }
+  /** a streamed answer arriving: output tokens received so far by this request (optional, for the display) */
+  | { type: "request-progress"; document: string; id: string; outputTokens: number }
   | {
       type: "request-end";
       document: string;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import envPaths from "env-paths";
 import { InputError } from "../errors.js";
+import { positiveInteger } from "../validate.js";
 import { builtinProfiles } from "./profiles.data.js";
 
 export interface PriceEntry {
@@ -120,12 +121,6 @@ export function loadProfiles(configFile?: string): ProfileData[] {
   return list;
 }
 
-function positiveInt(value: number | undefined, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${what} must be a positive integer, got ${value}`);
-  return value;
-}
-
 /**
  * The profile for a model id (or alias) and provider, with flag overrides applied.
  * An unknown model id gets the default profile's facts (window, encoder) under its own name,
@@ -137,10 +132,10 @@ export function resolveProfile(opts: ResolveProfileOptions = {}): ModelProfile {
   const profiles = loadProfiles(opts.configFile);
   const found = findProfile(profiles, model);
   const base = structuredClone(found ?? findProfile(profiles, DEFAULT_MODEL) ?? profiles[0]!);
-  const window = positiveInt(opts.contextWindow, "--context-window") ?? base.window;
-  const maxSide = positiveInt(opts.imageMaxSide, "--image-max-side") ?? base.image.maxSide;
+  const window = positiveInteger(opts.contextWindow, "--context-window") ?? base.window;
+  const maxSide = positiveInteger(opts.imageMaxSide, "--image-max-side") ?? base.image.maxSide;
   const maxImages =
-    positiveInt(opts.maxImages, "--max-images") ?? base.imageCaps[provider] ?? base.imageCaps[DEFAULT_PROVIDER] ?? 8;
+    positiveInteger(opts.maxImages, "--max-images") ?? base.imageCaps[provider] ?? base.imageCaps[DEFAULT_PROVIDER] ?? 8;
   return {
     ...base,
     aliases: base.aliases ?? [],

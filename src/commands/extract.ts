@@ -1,8 +1,11 @@
 import { basename, extname, join, resolve } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import type { CommandContext } from "../cli.js";
-import { ExitCode } from "../errors.js";
-import { extract, writeExtraction } from "../extract/index.js";
+import { DEFAULT_OUT_DIR } from "../defaults.js";
+import { ExitCode, exitCodeOf, formatError } from "../errors.js";
+import { plural } from "../report/format.js";
+import { addVerbosityOptions, intArg, outOption, verbosityOf } from "./options.js";
+import { withStdinInput } from "./stdin.js";
 
 interface ExtractCliOptions {
   out?: string;
@@ -10,44 +13,75 @@ interface ExtractCliOptions {
   password?: string;
   imageMaxSide?: number;
   json?: boolean;
+  name?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
-
-/** `longdoc extract <pdf>`: extraction only, no model (DESIGN.md §1–2). */
+/** `longdoc extract <pdf|folder|glob>...`: extraction only, no model (DESIGN.md §1–2). */
 export function registerExtract(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command("extract")
     .description("extraction only, no model: document.json, document.md, figures/")
-    .argument("<pdf>", "the PDF to read")
-    .option("--out <dir>", "output folder (default ./longdoc-out/<name>/)")
+    .argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively), globs, or - for standard input")
+    .addOption(outOption("output folder: the document's own folder for one PDF (default ./longdoc-out/<name>/), else one subfolder per document"))
     .option("--pages <range>", "pages to read, e.g. 1-20,35")
     .option("--password <pw>", "password of an encrypted PDF")
-    .option("--image-max-side <px>", "longest side of figure images", positiveInt)
-    .option("--json", "print the document model on stdout")
-    .action(async (pdf: string, opts: ExtractCliOptions) => {
-      const started = Date.now();
+    .option("--image-max-side <px>", "longest side of figure images", intArg)
+    .option("--name <name>", "name of a PDF read from standard input (default stdin)")
+    .option("--json", "print the document model on stdout (JSON lines for several documents)");
+  addVerbosityOptions(cmd).action(async (inputs: string[], opts: ExtractCliOptions) => {
+    ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => extractAll(paths, opts)));
+  });
+}
+
+async function extractAll(inputs: string[], opts: ExtractCliOptions): Promise<number> {
+  const { extract, writeExtraction } = await import("../extract/index.js");
+  const { isBatchInput } = await import("../batch/command.js");
+  const { findPdfs, assignOutputFolders } = await import("../batch/discover.js");
+  const verbosity = verbosityOf(opts);
+  const say = (line: string) => {
+    if (verbosity !== "quiet") process.stderr.write(line + "\n");
+  };
+  const single = !(await isBatchInput(inputs));
+  const { pdfs, skipped } = single ? { pdfs: inputs, skipped: [] } : await findPdfs(inputs);
+  for (const k of skipped) say(`note: skipped ${k.path}: ${k.reason}`);
+  if (pdfs.length === 0) {
+    process.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
+    return ExitCode.badInput;
+  }
+  const folders = assignOutputFolders(pdfs);
+  const codes: number[] = [];
+  for (const pdf of pdfs) {
+    const started = Date.now();
+    const outDir = single
+      ? resolve(opts.out ?? join(DEFAULT_OUT_DIR, basename(pdf, extname(pdf))))
+      : resolve(opts.out ?? DEFAULT_OUT_DIR, folders.get(pdf)!);
+    try {
       const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide });
-      const outDir = resolve(opts.out ?? join("longdoc-out", basename(pdf, extname(pdf))));
       await writeExtraction(extraction, outDir);
       const doc = extraction.document;
-      if (opts.json) {
-        process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
-      } else {
-        const blocks = doc.pages.flatMap((p) => p.blocks);
-        const count = (t: string) => blocks.filter((b) => b.type === t).length;
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(
-          `${pdf}: ${doc.pages.length} pages, ${count("heading")} headings, ${count("paragraph")} paragraphs, ` +
-            `${count("figure")} figures, ${doc.warnings.length} warnings in ${seconds} s → ${outDir}\n`,
-        );
-        for (const w of doc.warnings.slice(0, 5)) process.stdout.write(`  warning: ${w}\n`);
-        if (doc.warnings.length > 5) process.stdout.write(`  … ${doc.warnings.length - 5} more in document.json\n`);
-      }
-      ctx.setExitCode(ExitCode.ok);
-    });
+      if (opts.json) process.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");
+      const blocks = doc.pages.flatMap((p) => p.blocks);
+      const count = (t: string) => blocks.filter((b) => b.type === t).length;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const line =
+        `${pdf}: ${plural(doc.pages.length, "page")}, ${plural(count("heading"), "heading")}, ${plural(count("paragraph"), "paragraph")}, ` +
+        `${plural(count("figure"), "figure")}, ${plural(doc.warnings.length, "warning")} in ${seconds} s → ${outDir}`;
+      // the summary line goes to stdout unless stdout carries JSON
+      if (opts.json) say(line);
+      else if (verbosity !== "quiet") process.stdout.write(line + "\n");
+      const shown = verbosity === "verbose" ? doc.warnings : doc.warnings.slice(0, 5);
+      for (const w of shown) say(`  warning: ${w}`);
+      if (doc.warnings.length > shown.length) say(`  … ${doc.warnings.length - shown.length} more in document.json`);
+      codes.push(ExitCode.ok);
+    } catch (err) {
+      const line = formatError(err);
+      process.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
+      codes.push(exitCodeOf(err));
+    }
+  }
+  if (codes.every((c) => c === ExitCode.ok)) return ExitCode.ok;
+  // one document named on its own keeps its own code (2 unreadable, 3 encrypted)
+  return pdfs.length === 1 ? codes[0] : ExitCode.someFailed;
 }

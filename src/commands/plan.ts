@@ -1,8 +1,12 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { resolve } from "node:path";
+import { Option, type Command } from "commander";
 import type { CommandContext } from "../cli.js";
 import { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
-import { ExitCode } from "../errors.js";
-import type { Task } from "../plan/prompts.js";
+import { ExitCode, exitCodeOf, formatError } from "../errors.js";
+import { providerFromEnvironment } from "../llm/providers.js";
+import { TASKS, type Task } from "../task.js";
+import { addVerbosityOptions, intArg, modelOption, outOption, providerOption, verbosityOf } from "./options.js";
+import { withStdinInput } from "./stdin.js";
 
 interface PlanCliOptions {
   json?: boolean;
@@ -17,62 +21,88 @@ interface PlanCliOptions {
   imageMaxSide?: number;
   prompt?: string;
   task: Task;
+  out?: string;
+  name?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
+/** The provider a run would use; plans need no key, and an offline run is priced as Mistral's API. */
+function providerToPlanFor(flag: string | undefined): string {
+  const name = flag ?? providerFromEnvironment(process.env);
+  return name === "offline" ? "mistral" : name;
 }
 
-/** The provider a run would use, from the environment as DESIGN.md §1 says; plans need no key. */
-function providerFromEnv(): string {
-  if (process.env.MISTRAL_API_KEY) return "mistral";
-  if (process.env.OPENROUTER_API_KEY) return "openrouter";
-  if (process.env.LONGDOC_BASE_URL) return "openai";
-  return "mistral";
-}
-
-/** `longdoc plan <pdf>`: token budget and request plan, no network (DESIGN.md §1, §5). */
+/** `longdoc plan <pdf|folder|glob>...`: token budget and request plan, no network (DESIGN.md §1, §5). */
 export function registerPlan(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command("plan")
     .description("token budget and request plan, no network")
-    .argument("<pdf>", "the PDF to plan")
-    .option("--json", "print plan.json on stdout")
+    .argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively), globs, or - for standard input")
+    .option("--json", "print plan.json on stdout (one JSON line per document for several)")
+    .addOption(outOption("also write each plan.json to <dir>/<document>/ (default: print only)"))
     .option("--pages <range>", "pages to read, e.g. 1-20,35")
     .option("--password <pw>", "password of an encrypted PDF")
-    .option("--model <id>", "model id (default mistral-small-2603)")
-    .addOption(new Option("--provider <name>", "provider to plan for (image cap, price)").choices(["mistral", "openrouter", "openai", "offline"]))
+    .addOption(modelOption())
+    .addOption(providerOption("provider to plan for (image cap, price)"))
     .option("--profiles <file>", "model profiles JSON (default ~/.config/longdoc/profiles.json)")
-    .option("--context-window <n>", "override the model profile's window", positiveInt)
-    .option("--max-output-tokens <n>", `output reserve per request (default ${DEFAULT_OUTPUT_RESERVE})`, positiveInt)
-    .option("--max-images <n>", "images per request the endpoint accepts", positiveInt)
-    .option("--image-max-side <px>", "longest side of any image sent (default 1540)", positiveInt)
+    .option("--context-window <n>", "override the model profile's window", intArg)
+    .option("--max-output-tokens <n>", `output reserve per request (default ${DEFAULT_OUTPUT_RESERVE})`, intArg)
+    .option("--max-images <n>", "images per request the endpoint accepts", intArg)
+    .option("--image-max-side <px>", "longest side of any image sent (default 1540)", intArg)
     .option("--prompt <text>", "extra instruction for the model (counted in the plan)")
-    .addOption(new Option("--task <task>", "what the requests ask for").choices(["summarize", "figures"]).default("summarize"))
-    .action(async (pdf: string, opts: PlanCliOptions) => {
-      const options = {
-        task: opts.task,
-        model: opts.model,
-        provider: opts.provider ?? providerFromEnv(),
-        configFile: opts.profiles,
-        contextWindow: opts.contextWindow,
-        maxOutputTokens: opts.maxOutputTokens,
-        maxImages: opts.maxImages,
-        imageMaxSide: opts.imageMaxSide,
-        prompt: opts.prompt,
-        pages: opts.pages,
-        password: opts.password,
-      };
-      // loaded on use: the planner pulls in the tokenizer, which `extract` and `--help` do not need
-      const { plan: planPdf, profileFor } = await import("../plan/library.js");
-      const { planToJson } = await import("../plan/index.js");
-      const { formatPlanTable } = await import("./plan-table.js");
+    .option("--name <name>", "name of a PDF read from standard input (default stdin)")
+    .addOption(new Option("--task <task>", "what the requests ask for").choices([...TASKS]).default("summarize"));
+  addVerbosityOptions(cmd).action(async (inputs: string[], opts: PlanCliOptions) => {
+    ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => planAll(paths, opts)));
+  });
+}
+
+async function planAll(inputs: string[], opts: PlanCliOptions): Promise<number> {
+  const options = {
+    task: opts.task,
+    model: opts.model,
+    provider: providerToPlanFor(opts.provider),
+    configFile: opts.profiles,
+    contextWindow: opts.contextWindow,
+    maxOutputTokens: opts.maxOutputTokens,
+    maxImages: opts.maxImages,
+    imageMaxSide: opts.imageMaxSide,
+    prompt: opts.prompt,
+    pages: opts.pages,
+    password: opts.password,
+  };
+  // loaded on use: the planner pulls in the tokenizer, which `extract` and `--help` do not need
+  const { plan: planPdf, profileFor } = await import("../plan/library.js");
+  const { planToJson } = await import("../plan/index.js");
+  const { formatPlanTable } = await import("./plan-table.js");
+  const { isBatchInput } = await import("../batch/command.js");
+  const { findPdfs, assignOutputFolders } = await import("../batch/discover.js");
+  const { writeJsonAtomically } = await import("../io/atomic.js");
+  const single = !(await isBatchInput(inputs));
+  const { pdfs, skipped } = single ? { pdfs: inputs, skipped: [] } : await findPdfs(inputs);
+  if (verbosityOf(opts) !== "quiet") for (const k of skipped) process.stderr.write(`note: skipped ${k.path}: ${k.reason}\n`);
+  if (pdfs.length === 0) {
+    process.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
+    return ExitCode.badInput;
+  }
+  const profile = profileFor(options);
+  const folders = assignOutputFolders(pdfs);
+  const codes: number[] = [];
+  for (const pdf of pdfs) {
+    try {
       const plan = await planPdf(pdf, options);
-      const profile = profileFor(options);
-      if (opts.json) process.stdout.write(JSON.stringify(planToJson(plan), null, 2) + "\n");
-      else process.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile));
-      ctx.setExitCode(ExitCode.ok);
-    });
+      const json = planToJson(plan);
+      if (opts.out) await writeJsonAtomically(resolve(opts.out, folders.get(pdf)!, "plan.json"), json);
+      if (opts.json) process.stdout.write((single ? JSON.stringify(json, null, 2) : JSON.stringify({ document: pdf, ...json })) + "\n");
+      else process.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile) + (single ? "" : "\n"));
+      codes.push(ExitCode.ok);
+    } catch (err) {
+      const line = formatError(err);
+      process.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
+      codes.push(exitCodeOf(err));
+    }
+  }
+  if (codes.every((c) => c === ExitCode.ok)) return ExitCode.ok;
+  return pdfs.length === 1 ? codes[0] : ExitCode.someFailed;
 }

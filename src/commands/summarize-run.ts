@@ -3,13 +3,20 @@ import type { ProviderConfig } from "../llm/providers.js";
 import { createRequestSlots } from "../llm/slots.js";
 import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
-import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "./summarize.js";
+import { plural } from "../report/format.js";
+import { verbosityOf } from "./options.js";
+import type { SummarizeOptions } from "../summarize.js";
+import { runBatchCommand } from "../batch/command.js";
+import { parseShard } from "../batch/shard.js";
+import type { SummarizeCliOptions } from "./summarize.js";
 
 /** Human progress on stderr: a few lines per document, never the key. */
-function describeEvent(e: PipelineEvent): string | null {
+function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
   switch (e.type) {
+    case "request-start":
+      return verbose ? `${e.document}: request ${e.requestId} (${e.kind}, pages ${e.pages[0]}-${e.pages[1]}, ${e.images} image${e.images === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens) sent` : null;
     case "extracted":
-      return `${e.document}: ${e.pages} pages, ${e.figures} figures extracted (${e.seconds.toFixed(1)} s)`;
+      return `${e.document}: ${plural(e.pages, "page")}, ${plural(e.figures, "figure")} extracted (${e.seconds.toFixed(1)} s)`;
     case "planned":
       return e.mode === "offline"
         ? null
@@ -28,6 +35,7 @@ function describeEvent(e: PipelineEvent): string | null {
 /** Documents one after another (a batch layer adds concurrency, folders and globs). */
 export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
   const options = toSummarizeOptions(task, o);
+  const verbosity = verbosityOf(o);
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
   // decide the engine once, so a bad provider setting fails before any work (exit 2)
@@ -47,8 +55,8 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   const requestSlots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
   const onEvent = (e: PipelineEvent) => {
     if (o.json) out(JSON.stringify(e) + "\n");
-    else {
-      const line = describeEvent(e);
+    else if (verbosity !== "quiet") {
+      const line = describeEvent(e, verbosity === "verbose");
       if (line) err(line + "\n");
     }
   };
@@ -96,9 +104,8 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
         const reduceNote = result.plan.requests.some((q) => q.kind === "reduce") ? "; reduce bodies hold placeholders where the map answers go" : "";
         err(`${input}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
       } else {
-        const main = result.summary ? "summary.md" : "result.json";
-        err(`${input}: wrote ${result.outDir}/ (${main}, report and usage)\n`);
-        if (result.mode !== "offline") err(`${input}: usage: ${usageLine(result.usage)}\n`);
+        err(`${input}: wrote ${result.outDir}/ (${writtenNote(result.files)})\n`);
+        if (result.mode !== "offline" && verbosity !== "quiet") err(`${input}: usage: ${usageLine(result.usage)}\n`);
       }
     }
   } finally {
@@ -110,4 +117,74 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   // one kind of failure for every document keeps its own code (e.g. a single unreadable file → 2)
   if (failures.length === inputs.length && failures.every((c) => c === failures[0])) return failures[0];
   return ExitCode.someFailed;
+}
+
+/** What a finished run wrote, from its own list of files: a --schema run has no report to claim. */
+export function writtenNote(files: string[]): string {
+  const main = ["summary.md", "figures.md", "result.json"].filter((f) => files.includes(f));
+  const extra = ["report.html", "usage.json"].filter((f) => files.includes(f));
+  return [...main, ...extra].join(", ");
+}
+
+export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
+  return {
+    task,
+    out: o.out,
+    provider: o.provider,
+    baseUrl: o.baseUrl,
+    model: o.model,
+    contextWindow: o.contextWindow,
+    maxOutputTokens: o.maxOutputTokens,
+    reasoning: o.reasoning,
+    maxImages: o.maxImages,
+    imageMaxSide: o.imageMaxSide,
+    pages: o.pages,
+    password: o.password,
+    prompt: o.prompt,
+    schemaFile: o.schema,
+    requests: o.requests,
+    cache: o.cache,
+    cacheDir: o.cacheDir,
+    dryRun: o.dryRun,
+    idleTimeoutMs: o.idleTimeout !== undefined ? Math.round(o.idleTimeout * 1000) : undefined,
+    priceInput: o.priceInput,
+    priceOutput: o.priceOutput,
+  };
+}
+
+/** The one-line notice when no provider is configured (or offline was asked for). */
+export function offlineNotice(explicit: boolean): string {
+  return explicit
+    ? "longdoc: --provider offline: using the offline engine (no model: extractive summary, figure captions only)\n"
+    : "longdoc: no provider configured (set MISTRAL_API_KEY, OPENROUTER_API_KEY or LONGDOC_BASE_URL, or pass --provider): " +
+        "using the offline engine (no model: extractive summary, figure captions only)\n";
+}
+
+/** The `summarize` / `figures` command action for a batch (same options as for one document). */
+export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
+  const options = toSummarizeOptions(task, o);
+  try {
+    const engine = resolveEngine(options);
+    requirePricesForMaxCost({ ...options, maxCost: o.maxCost });
+    const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+    if (o.batchApi && !o.dryRun) {
+      // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)
+      const { runBatchApiCommand } = await import("../batch-api/command.js");
+      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard });
+    }
+    if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
+    return await runBatchCommand(inputs, options, {
+      out: o.out,
+      concurrency: o.concurrency,
+      requests: o.requests,
+      maxCostUSD: o.maxCost,
+      json: o.json,
+      quiet: o.quiet,
+      verbose: o.verbose,
+      shard,
+    });
+  } catch (err) {
+    process.stderr.write(`longdoc: ${formatError(err)}\n`);
+    return exitCodeOf(err);
+  }
 }

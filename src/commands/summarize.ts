@@ -1,8 +1,10 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import type { CommandContext } from "../cli.js";
+import { CONFIG_ENV } from "../config.js";
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
 import type { SummarizeOptions } from "../summarize.js";
-import type { Task } from "../summary/schema.js";
+import type { Task } from "../task.js";
+import { addVerbosityOptions, intArg, modelOption, outOption, positiveNumberArg, providerOption, usdArg } from "./options.js";
 
 /** Options of `summarize` and `figures` as commander parses them (DESIGN.md §1). */
 export type SummarizeCliOptions = Pick<
@@ -26,99 +28,55 @@ export type SummarizeCliOptions = Pick<
   batchApi?: boolean;
   /** --shard K/N, as typed (parsed by the batch) */
   shard?: string;
+  /** name of a PDF read from standard input */
+  name?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 };
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number ≥ 0");
-  return n;
-}
 
 /** The common options; a batch layer may add more to the same commands. */
 export function addModelOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option("--provider <name>", "where requests go (default: from the environment)").choices(["mistral", "openrouter", "openai", "offline"]))
+  cmd
+    .addOption(providerOption("where requests go (default: from the environment)"))
     .option("--base-url <url>", "endpoint of an OpenAI-compatible server (also overrides the others)")
-    .option("--model <id>", "model id (default mistral-small-2603)")
-    .option("--context-window <n>", "override the model profile's window", positiveInt)
-    .option("--max-output-tokens <n>", "output reserve per request (default 8192)", positiveInt)
+    .addOption(modelOption())
+    .option("--context-window <n>", "override the model profile's window", intArg)
+    .option("--max-output-tokens <n>", "output reserve per request (default 8192)", intArg)
     .addOption(new Option("--reasoning <effort>", "reasoning effort").choices(["none", "high"]).default("none"))
-    .option("--max-images <n>", "images per request the endpoint accepts", positiveInt)
-    .option("--image-max-side <px>", "longest side of any image sent (default 1540)", positiveInt)
+    .option("--max-images <n>", "images per request the endpoint accepts", intArg)
+    .option("--image-max-side <px>", "longest side of any image sent (default 1540)", intArg)
     .option("--pages <range>", "pages to read, e.g. 1-20,35")
     .option("--password <pw>", "password for encrypted PDFs")
     .option("--prompt <text>", "extra instruction for the model")
     .option("--schema <file>", "JSON Schema of a custom result: the model fills it (written to result.json)")
-    .option("--out <dir>", "output folder, one subfolder per document", DEFAULT_OUT_DIR)
-    .option("--concurrency <n>", "documents in flight", positiveInt)
-    .option("--requests <n>", "model requests in flight, across all documents", positiveInt, DEFAULT_REQUESTS)
-    .option("--max-cost <usd>", "stop starting new documents past this estimated spend", nonNegativeNumber)
-    .option("--price-input <usd>", "USD per million input tokens, where the model profile has no price", nonNegativeNumber)
-    .option("--price-output <usd>", "USD per million output tokens, where the model profile has no price", nonNegativeNumber)
-    .option("--idle-timeout <s>", `cut a streamed answer that sends nothing for this many seconds, and send it again once (default ${DEFAULT_IDLE_TIMEOUT_S})`, positiveNumber)
+    .addOption(outOption("output folder, one subfolder per document", DEFAULT_OUT_DIR))
+    .option("--concurrency <n>", "documents in flight", intArg)
+    .addOption(new Option("--requests <n>", "model requests in flight, across all documents").argParser(intArg).default(DEFAULT_REQUESTS).env(CONFIG_ENV.requests))
+    .option("--max-cost <usd>", "stop starting new documents past this estimated spend", usdArg)
+    .option("--price-input <usd>", "USD per million input tokens, where the model profile has no price", usdArg)
+    .option("--price-output <usd>", "USD per million output tokens, where the model profile has no price", usdArg)
+    .option("--idle-timeout <s>", `cut a streamed answer that sends nothing for this many seconds, and send it again once (default ${DEFAULT_IDLE_TIMEOUT_S})`, positiveNumberArg)
     .option("--no-cache", "do not use the response cache")
     .option("--cache-dir <dir>", "response cache folder (default: the user cache folder)")
     .option("--dry-run", "everything but the model calls; writes the exact request bodies to requests/")
     .option("--json", "machine-readable events and results on stdout (one JSON object per line)")
     .option("--batch-api", "send the requests as provider batch jobs, in rounds (Mistral: half price, no rate limits; resumable)")
-    .option("--shard <K/N>", "process the K-th of N disjoint parts of the inputs (several machines, one output folder)");
-}
-
-export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
-  return {
-    task,
-    out: o.out,
-    provider: o.provider,
-    baseUrl: o.baseUrl,
-    model: o.model,
-    contextWindow: o.contextWindow,
-    maxOutputTokens: o.maxOutputTokens,
-    reasoning: o.reasoning,
-    maxImages: o.maxImages,
-    imageMaxSide: o.imageMaxSide,
-    pages: o.pages,
-    password: o.password,
-    prompt: o.prompt,
-    schemaFile: o.schema,
-    requests: o.requests,
-    cache: o.cache,
-    cacheDir: o.cacheDir,
-    dryRun: o.dryRun,
-    idleTimeoutMs: o.idleTimeout !== undefined ? Math.round(o.idleTimeout * 1000) : undefined,
-    priceInput: o.priceInput,
-    priceOutput: o.priceOutput,
-  };
-}
-
-/** The one-line notice when no provider is configured (or offline was asked for). */
-export function offlineNotice(explicit: boolean): string {
-  return explicit
-    ? "longdoc: --provider offline: using the offline engine (no model: extractive summary, figure captions only)\n"
-    : "longdoc: no provider configured (set MISTRAL_API_KEY, OPENROUTER_API_KEY or LONGDOC_BASE_URL, or pass --provider): " +
-        "using the offline engine (no model: extractive summary, figure captions only)\n";
+    .option("--shard <K/N>", "process the K-th of N disjoint parts of the inputs (several machines, one output folder)")
+    .option("--name <name>", "name of a PDF read from standard input (default stdin)");
+  return addVerbosityOptions(cmd);
 }
 
 function registerTask(program: Command, ctx: CommandContext, task: Task, description: string): void {
-  const cmd = program.command(task).description(description).argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively) or globs");
+  const cmd = program.command(task).description(description).argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively), globs, or - for standard input");
   addModelOptions(cmd).action(async (inputs: string[], o: SummarizeCliOptions) => {
     // loaded on use, so `extract` and `--help` start without the model side's modules;
     // folders, globs and several files run as a batch (src/batch): concurrency, index, resume, budget
-    const { isBatchInput, runBatchTask } = await import("../batch/command.js");
-    const { runTask } = await import("./summarize-run.js");
-    const batch = o.batchApi || o.shard !== undefined || (await isBatchInput(inputs));
-    ctx.setExitCode(await (batch ? runBatchTask(task, inputs, o) : runTask(task, inputs, o)));
+    const { isBatchInput } = await import("../batch/command.js");
+    const { runBatchTask, runTask } = await import("./summarize-run.js");
+    const { withStdinInput } = await import("./stdin.js");
+    ctx.setExitCode(
+      await withStdinInput(inputs, o.name, async (paths) => (o.batchApi || o.shard !== undefined || (await isBatchInput(paths)) ? runBatchTask(task, paths, o) : runTask(task, paths, o))),
+    );
   });
 }
 

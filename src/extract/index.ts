@@ -15,7 +15,7 @@ import { selectFigures } from "./figures/select.js";
 import { bodyFontSize, headingScale, outlineTitles } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
-import { parsePageRange } from "./pages-range.js";
+import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
@@ -141,6 +141,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
     const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
+    const clamped = pageRangeOverflow(opts.pages, meta.numPages);
+    if (clamped) document.warnings.unshift(clamped);
     const figures = new Map<string, FigureImage>();
     if (opts.render === false) {
       // loaded here only: the render module pulls in canvas and sharp
@@ -152,7 +154,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     } else if (pending.length > 0) {
       // one worker renders everything: two parsed copies plus canvases would break the memory goal
       await Promise.all(workers.splice(1).map((w) => handBack(w)));
-      const rendered = await renderAll(pending, maxSide, async (items) => {
+      const rendered = await renderAll(pending, async (items) => {
         const reply = (await ask(first, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
         return reply.items;
       });
@@ -259,7 +261,6 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
 
 async function renderAll(
   pending: Array<[PendingFigure, Page]>,
-  maxSide: number,
   renderBatch: (items: RenderItem[]) => Promise<RenderedItem[]>,
 ): Promise<Map<string, RenderedItem>> {
   const items: RenderItem[] = pending.map(([block, page]) => ({ key: block.id, page: page.number, region: block.region }));

@@ -17,3 +17,30 @@ export function parsePageRange(range: string | undefined, pageCount: number, fil
   }
   return [...pages].sort((a, b) => a - b);
 }
+
+/**
+ * The one message for a range that runs past the end ("2-999" on 14 pages): it is read up to the
+ * last page, and said so once here rather than left to surprise later. Undefined when it fits.
+ */
+export function pageRangeOverflow(range: string | undefined, pageCount: number): string | undefined {
+  if (range === undefined || range.trim() === "") return undefined;
+  const past = range
+    .split(",")
+    .map((part) => /^\s*(\d+)?\s*(-)?\s*(\d+)?\s*$/.exec(part))
+    .some((m) => m && m[3] !== undefined && Number(m[3]) > pageCount);
+  if (!past) return undefined;
+  const read = parsePageRange(range, pageCount);
+  return `--pages ${range.trim()} goes past the last page: the document has ${pageCount} page${pageCount === 1 ? "" : "s"}, so ${read.length === 1 ? "page" : "pages"} ${listPages(read)} ${read.length === 1 ? "is" : "are"} read`;
+}
+
+/** 2,3,4,7 → "2-4, 7" */
+function listPages(pages: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    let j = i;
+    while (j + 1 < pages.length && pages[j + 1] === pages[j] + 1) j++;
+    parts.push(i === j ? `${pages[i]}` : `${pages[i]}-${pages[j]}`);
+    i = j;
+  }
+  return parts.join(", ");
+}

@@ -234,7 +234,7 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
       }
       if (err instanceof APIConnectionError || (err instanceof Error && /fetch failed|socket|ECONN|terminated/i.test(err.message))) {
         const cause = (err as { cause?: { message?: string } }).cause?.message ?? err.message;
-        return { kind: "dropped", message: `connection failed: ${scrubMessage(cause, cfg.apiKey())}`, acc, responded };
+        return { kind: "dropped", message: `cannot reach ${shownEndpoint(cfg.baseUrl)} (${scrubMessage(cause, cfg.apiKey())})`, acc, responded };
       }
       throw err;
     } finally {
@@ -503,4 +503,14 @@ export function repairRequest(req: ModelRequest, brokenText: string, error: stri
       },
     ],
   };
+}
+
+/** The endpoint as an error message shows it: host and path, never userinfo or a query (they can hold secrets). */
+function shownEndpoint(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return "the server";
+  }
 }

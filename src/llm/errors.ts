@@ -1,21 +1,7 @@
-import { ExitCode, LongdocError } from "../errors.js";
+import { ProviderError } from "../errors.js";
 
-
-
-/**
- * Failures of a model call. Every message is one line, names the provider and the request id,
- * and never contains the API key (the key is only ever in a request header).
- */
-export class ProviderError extends LongdocError {
-  constructor(
-    message: string,
-    /** HTTP status, or undefined for network failures and timeouts */
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, ExitCode.someFailed, undefined, options);
-  }
-}
+// ProviderError lives with the other error classes (src/errors.ts), so ProviderRefusedError can be one.
+export { ProviderError };
 
 /** The request does not fit the model's window: re-plan smaller. Numbers are the server's when it gave them. */
 export class ContextOverflowError extends ProviderError {

@@ -45,6 +45,14 @@ function nonEmpty(v: string | undefined): string | undefined {
   return t ? t : undefined;
 }
 
+/** The provider the environment's keys point to: MISTRAL_API_KEY, OPENROUTER_API_KEY, LONGDOC_BASE_URL, else offline. */
+export function providerFromEnvironment(env: NodeJS.ProcessEnv): ProviderName {
+  if (nonEmpty(env.MISTRAL_API_KEY)) return "mistral";
+  if (nonEmpty(env.OPENROUTER_API_KEY)) return "openrouter";
+  if (nonEmpty(env.LONGDOC_BASE_URL)) return "openai";
+  return "offline";
+}
+
 /**
  * Pick the provider from flags, then the environment (DESIGN.md §1):
  * MISTRAL_API_KEY → mistral, OPENROUTER_API_KEY → openrouter, LONGDOC_BASE_URL → openai, none → offline.
@@ -63,10 +71,7 @@ export function resolveProvider(opts: ResolveProviderOptions, env: NodeJS.Proces
   let name: ProviderName;
   if (requested) name = requested as ProviderName;
   else if (flagBaseUrl) name = "openai";
-  else if (nonEmpty(env.MISTRAL_API_KEY)) name = "mistral";
-  else if (nonEmpty(env.OPENROUTER_API_KEY)) name = "openrouter";
-  else if (nonEmpty(env.LONGDOC_BASE_URL)) name = "openai";
-  else name = "offline";
+  else name = providerFromEnvironment(env);
 
   if (name === "offline") {
     return makeConfig("offline", "", nonEmpty(opts.model) ?? PROVIDER_PROFILES.mistral.model, opts.maxImages ?? 8, null, undefined);

@@ -2,7 +2,7 @@
  * Reduce requests: combine the partial answers of map requests. Planned from the largest
  * possible partials (each the full output reserve); built at run time from the real answers.
  */
-import type { Plan, PlannedRequest } from "../model/plan.js";
+import type { PlannedRequest } from "../model/plan.js";
 import type { ContentPart } from "../llm/types.js";
 import type { ModelProfile } from "../budget/profiles.js";
 import { estimateTextTokens } from "../budget/tokens.js";
@@ -43,7 +43,6 @@ export function estimatePartialTokens(
  * part per partial answer, in the order of reduce.inputs.
  */
 export function buildReduceParts(
-  plan: Plan,
   reduce: PlannedRequest,
   partials: PartialAnswer[],
 ): { system: string; content: ContentPart[] } {
@@ -60,6 +59,5 @@ export function buildReduceParts(
     const p = byId.get(id)!;
     content.push({ type: "text", text: partialLabel(p.requestId, p.pages) + partialText(p.answer) });
   }
-  void plan;
   return { system: reduce.system, content };
 }

@@ -19,3 +19,8 @@ export function formatSeconds(s: number): string {
 export function pageRangeText(from: number, to: number): string {
   return from === to ? `p. ${from}` : `pp. ${from}–${to}`;
 }
+
+/** "1 page", "3 pages": a count with its noun (regular plurals only). */
+export function plural(n: number, noun: string): string {
+  return `${formatInt(n)} ${noun}${n === 1 ? "" : "s"}`;
+}

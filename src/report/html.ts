@@ -84,21 +84,37 @@ function rangeLink(from: number, to: number, known: Set<number>): string {
   return known.has(from) ? `<a href="#${pageAnchor(from)}">${text}</a>` : text;
 }
 
-function figureCard(f: ReportFigure, known: Set<number>): string {
+/**
+ * A card is headed by what a reader knows the figure as, its caption ("Figure 2. Ridership…"),
+ * else by where it is; the id stays as a small reference, and a missing caption is no row at all.
+ */
+export function figureHeading(f: { id: string; page: number; caption?: string }): string {
+  const caption = f.caption?.replace(/\s+/g, " ").trim();
+  if (!caption) return `Figure on page ${f.page}`;
+  return caption.length > 140 ? `${caption.slice(0, 139).trimEnd()}…` : caption;
+}
+
+function figureCard(f: ReportFigure, known: Set<number>, offline: boolean): string {
   const alt = escapeHtml(figureAltText(f));
   const size = f.width && f.height ? ` width="${f.width}" height="${f.height}"` : "";
   const headingId = `${f.anchor}-h`;
+  const heading = figureHeading(f);
   const image = f.src
-    ? `<a class="thumb" href="#view-${f.anchor}" aria-label="${escapeHtml(`Show figure ${f.id} full size`)}"><img src="${escapeHtml(f.src)}" alt="${alt}"${size}></a>`
+    ? `<a class="thumb" href="#view-${f.anchor}" aria-label="${escapeHtml(`Show ${heading} full size`)}"><img src="${escapeHtml(f.src)}" alt="${alt}"${size}></a>`
     : `<div class="thumb missing">Image not available (unexpected file path).</div>`;
-  const rows = [
-    `<dt>Page</dt><dd>${pageLinks([f.page], known)}</dd>`,
-    `<dt>Caption</dt><dd>${f.caption ? escapeHtml(f.caption) : '<span class="muted">none</span>'}</dd>`,
-    `<dt>Description</dt><dd>${f.description.trim() ? escapeHtml(f.description) : '<span class="muted">none</span>'}</dd>`,
-  ];
+  const rows = [`<dt>Page</dt><dd>${pageLinks([f.page], known)} · <code>${escapeHtml(f.id)}</code></dd>`];
+  // the heading shows a short caption whole; a long one is given in full here
+  if (f.caption && heading !== f.caption.replace(/\s+/g, " ").trim()) rows.push(`<dt>Caption</dt><dd>${escapeHtml(f.caption)}</dd>`);
+  rows.push(
+    `<dt>Description</dt><dd>${
+      f.description.trim()
+        ? escapeHtml(f.description)
+        : `<span class="muted">${offline ? "not described (the offline engine does not look at images)" : "not described"}</span>`
+    }</dd>`,
+  );
   return `<li><article class="figure" id="${f.anchor}" aria-labelledby="${headingId}">
 ${image}
-<div><h3 id="${headingId}">Figure <code>${escapeHtml(f.id)}</code></h3>
+<div><h3 id="${headingId}">${escapeHtml(heading)}</h3>
 <dl>${rows.join("")}</dl></div>
 </article></li>`;
 }
@@ -107,7 +123,7 @@ function lightbox(f: ReportFigure): string {
   if (!f.src) return "";
   const src = escapeHtml(f.src);
   return `<div class="lightbox" id="view-${f.anchor}" role="group" aria-label="${escapeHtml(`Figure ${f.id}, full size`)}">
-<div class="bar"><span>Figure <code>${escapeHtml(f.id)}</code>, page ${escapeHtml(f.page)}</span>
+<div class="bar"><span>Page ${escapeHtml(f.page)}, <code>${escapeHtml(f.id)}</code></span>
 <span><a href="${src}">Open image file</a> <a href="#${f.anchor}">Close</a></span></div>
 <div class="full"><img src="${src}" alt="${escapeHtml(figureAltText(f))}"></div>
 ${f.caption ? `<p class="cap">${escapeHtml(f.caption)}</p>` : ""}
@@ -232,7 +248,7 @@ export function renderReportHtml(summary: Summary, document: DocumentModel): str
 
   const figureList =
     figures.length > 0
-      ? `<ul class="figures">${figures.map((f) => figureCard(f, known)).join("\n")}</ul>`
+      ? `<ul class="figures">${figures.map((f) => figureCard(f, known, offline)).join("\n")}</ul>`
       : `<p class="muted">No figures in this document.</p>`;
 
   return `${htmlHead({ title: `${title} — longdoc report`, csp, css })}

@@ -1,11 +1,12 @@
 import type { Summary } from "../model/summary.js";
+import type { Task } from "../task.js";
 
 /**
  * What one document's pipeline reports while it runs (progress display, --json, batch runner).
  * `document` is the source path as given, so events of concurrent documents can be told apart.
  */
 export type PipelineEvent =
-  | { type: "started"; document: string; task: "summarize" | "figures"; outDir: string }
+  | { type: "started"; document: string; task: Task; outDir: string }
   | { type: "extracted"; document: string; pages: number; figures: number; seconds: number }
   | {
       type: "planned";

@@ -37,7 +37,12 @@ export function finalizeSummary(input: FinalizeInput): Summary {
     keyPoints.push({ text: k.text.trim(), pages: valid });
   }
   if (badKeyPointPages.size) {
-    warnings.push(`key points cited pages that do not exist in the document (dropped): ${[...badKeyPointPages].sort((a, b) => a - b).join(", ")}`);
+    // with --pages, a page of the PDF that was not read is no slip of the model's: say which it is
+    const sorted = [...badKeyPointPages].sort((a, b) => a - b);
+    const unread = sorted.filter((p) => p >= 1 && p <= document.source.pages);
+    const missing = sorted.filter((p) => !unread.includes(p));
+    if (unread.length) warnings.push(`key points cited pages outside the pages read (dropped): ${unread.join(", ")}`);
+    if (missing.length) warnings.push(`key points cited pages that do not exist in the document (dropped): ${missing.join(", ")}`);
   }
 
   const sections: Section[] = [];

@@ -18,8 +18,8 @@ export function renderSummaryMarkdown(summary: Summary): string {
     summary.engine.mode === "offline"
       ? "Offline engine (no model was used: extractive summary, figure captions only)"
       : `${summary.engine.provider} · ${summary.engine.model} · ${summary.engine.mode}, ${summary.engine.requests} request${summary.engine.requests === 1 ? "" : "s"}`;
-  out.push(`*${summary.source.path} — ${summary.source.pages} pages — ${engine}*`, "");
-  out.push("## Summary", "", summary.summary.trim() || "_(empty)_", "");
+  out.push(`*${noHtml(summary.source.path)} — ${summary.source.pages} page${summary.source.pages === 1 ? "" : "s"} — ${engine}*`, "");
+  out.push("## Summary", "", noHtml(summary.summary.trim()) || "_(empty)_", "");
 
   if (summary.keyPoints.length) {
     out.push("## Key points", "");
@@ -30,7 +30,7 @@ export function renderSummaryMarkdown(summary: Summary): string {
     out.push("## Sections", "");
     for (const s of summary.sections) {
       out.push(`### ${oneLine(s.title)} ${sectionRef(s.pages)}`, "");
-      if (s.summary.trim()) out.push(s.summary.trim(), "");
+      if (s.summary.trim()) out.push(noHtml(s.summary.trim()), "");
     }
   }
   if (summary.figures.length) {
@@ -40,7 +40,7 @@ export function renderSummaryMarkdown(summary: Summary): string {
       out.push(`![${f.id}](${f.file})`, "");
       if (f.caption) out.push(`*${oneLine(f.caption)}*`, "");
       out.push(
-        f.description.trim() ||
+        noHtml(f.description.trim()) ||
           (summary.engine.mode === "offline" ? "_No description: the offline engine does not look at images._" : "_No description._"),
         "",
       );
@@ -59,5 +59,13 @@ export function renderSummaryMarkdown(summary: Summary): string {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, " ").trim();
+  return noHtml(s.replace(/\s*\n\s*/g, " ").trim());
+}
+
+/**
+ * Text from the PDF or the model, made inert for Markdown viewers that pass raw HTML through
+ * (report.html escapes the same text): a tag opener or an entity shows as the characters it is.
+ */
+export function noHtml(s: string): string {
+  return s.replace(/&(?=#?[a-z0-9]+;)/gi, "&amp;").replace(/</g, "&lt;");
 }

@@ -52,7 +52,7 @@ export async function modelRequestFor(plan: Plan, req: PlannedRequest, o: Reques
   if (req.kind === "reduce") {
     const byId = new Map(plan.requests.map((r) => [r.id, r]));
     const partials = (req.inputs ?? []).map((id, i) => ({ requestId: id, pages: byId.get(id)!.pages, answer: o.partials?.[i] }));
-    const built = await buildReduceParts(plan, req, partials);
+    const built = await buildReduceParts(req, partials);
     system = built.system;
     content = built.content;
   } else {

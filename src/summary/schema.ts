@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Task } from "../task.js";
 
 /**
  * What the MODEL fills (structured output). longdoc adds source, engine, usage and the figure
@@ -75,7 +76,7 @@ export type ModelAnswerShape = {
   figures: Array<{ id: string; description: string }>;
 };
 
-export type Task = "summarize" | "figures";
+export type { Task } from "../task.js";
 
 export function answerSchemaFor(task: Task, kind: "single" | "map" | "reduce"): z.ZodType<ModelAnswerShape> {
   if (task === "figures") return kind === "map" ? ModelFiguresPartialSchema : ModelFiguresSchema;

@@ -135,6 +135,10 @@ describe("faults (OpenAI-compatible server)", () => {
     expect(Object.keys(result).sort()).toEqual(["busiest", "pages", "stations"]);
     expect(Number.isInteger(result.stations)).toBe(true);
     expect(existsSync(join(dir, "summary.json"))).toBe(false);
+    // no report is written for a custom result, and none is claimed
+    expect(existsSync(join(dir, "report.html"))).toBe(false);
+    expect(r.stderr).toMatch(/wrote .*\(result\.json, usage\.json\)/);
+    expect(r.stderr).not.toMatch(/report/);
   });
 });
 

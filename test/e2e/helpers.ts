@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { DocumentModelSchema, figureBlocks, type DocumentModel } from "../../src/model/document.js";
 import { SummarySchema, type Summary } from "../../src/model/summary.js";
 import type { UsageReport } from "../../src/summary/usage.js";
+import { resultFiles, type Task } from "../../src/task.js";
 import { repoRoot, testOutDir } from "../support/paths.js";
 
 /** The bundled sample (5 pages, 3 figures): small enough for many runs. */
@@ -32,14 +33,15 @@ export interface Written {
  * figure of the document listed (with a non-empty description when a model ran), key point pages
  * that exist, summary.md with the figures inline, report.html and usage.json present.
  */
-export function checkDocumentFolder(dir: string, opts: { model: boolean }): Written {
-  for (const f of ["document.json", "document.md", "plan.json", "summary.json", "summary.md", "report.html", "usage.json"]) {
+export function checkDocumentFolder(dir: string, opts: { model: boolean; task?: Task }): Written {
+  const names = resultFiles(opts.task ?? "summarize");
+  for (const f of ["document.json", "document.md", "plan.json", names.json, names.markdown, "report.html", "usage.json"]) {
     expect(existsSync(join(dir, f)), `${f} written`).toBe(true);
   }
   const document = DocumentModelSchema.parse(readJson(join(dir, "document.json")));
-  const summary = SummarySchema.parse(readJson(join(dir, "summary.json")));
+  const summary = SummarySchema.parse(readJson(join(dir, names.json)));
   const usage = readJson<UsageReport>(join(dir, "usage.json"));
-  const markdown = readFileSync(join(dir, "summary.md"), "utf8");
+  const markdown = readFileSync(join(dir, names.markdown), "utf8");
 
   const figures = figureBlocks(document);
   expect(summary.figures.map((f) => f.id)).toEqual(figures.map((f) => f.id));

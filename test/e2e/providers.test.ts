@@ -2,7 +2,7 @@
  * The CLI against the fake OpenAI-compatible server, once per provider adapter, checking the files
  * written (DESIGN.md §2, §6) and what went over the wire.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
@@ -159,7 +159,8 @@ describe("summarize against Mistral's API (flavour mistral)", () => {
     const schema = server.requests.at(-1)!.body.response_format.json_schema.schema;
     expect(schema.required).toContain("figures");
     expect(schema.required).not.toContain("keyPoints");
-    const { summary } = checkDocumentFolder(join(out, "bike-share-report"), { model: true });
+    const { summary } = checkDocumentFolder(join(out, "bike-share-report"), { model: true, task: "figures" });
+    expect(existsSync(join(out, "bike-share-report", "summary.json"))).toBe(false);
     expect(summary.figures.length).toBeGreaterThan(0);
     expect(summary.summary.length).toBeGreaterThan(0);
   });

@@ -103,7 +103,7 @@ describe("selectFigures", () => {
   });
 
   it("drops logos repeated on 3+ pages, tiny marks and backgrounds under text", () => {
-    const logo = (n: number) => image([500, 20, 580, 60], 200, "logo");
+    const logo = (_page: number) => image([500, 20, 580, 60], 200, "logo");
     const body = Array.from({ length: 30 }, (_, i) => line(`body text line ${i} of the page`, [72, 100 + i * 20, 540, 110 + i * 20]));
     const candidates = [
       page(1, { images: [logo(1), image([72, 500, 80, 508])] }),

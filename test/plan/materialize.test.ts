@@ -87,10 +87,10 @@ describe("buildReduceParts", () => {
     const reduce = plan.requests.find((r) => r.id === "reduce")!;
     const inputs = reduce.inputs!;
     const partials = [...inputs].reverse().map((id, i) => ({ requestId: id, pages: [i + 1, i + 2] as [number, number], answer: { title: `t-${id}` } }));
-    const built = buildReduceParts(plan, reduce, partials);
+    const built = buildReduceParts(reduce, partials);
     expect(built.system).toBe(reduce.system);
     expect(built.content[0]).toEqual(reduce.parts[0]);
     expect(built.content.slice(1).map((c) => (c.type === "text" ? c.text.match(/t-(\S+?)"/)?.[1] : ""))).toEqual(inputs);
-    expect(() => buildReduceParts(plan, reduce, partials.slice(1))).toThrow(/lacks/);
+    expect(() => buildReduceParts(reduce, partials.slice(1))).toThrow(/lacks/);
   });
 });

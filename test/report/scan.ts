@@ -11,10 +11,10 @@ export interface Tag {
 
 export function scanTags(html: string): Tag[] {
   // blank out the CSS and script bodies (same length, so offsets stay true to `html`)
-  const blank = (m: string, open: string, inner: string, close: string) => open + " ".repeat(inner.length) + close;
+  const blank = (open: string, inner: string, close: string) => open + " ".repeat(inner.length) + close;
   const body = html
-    .replace(/(<style>)([\s\S]*?)(<\/style>)/, (m, a, b, c) => blank(m, a, b, c))
-    .replace(/(<script>)([\s\S]*?)(<\/script>)/, (m, a, b, c) => blank(m, a, b, c));
+    .replace(/(<style>)([\s\S]*?)(<\/style>)/, (_m, a, b, c) => blank(a, b, c))
+    .replace(/(<script>)([\s\S]*?)(<\/script>)/, (_m, a, b, c) => blank(a, b, c));
   const tags: Tag[] = [];
   for (const m of body.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)>/g)) {
     const attrs = new Map<string, string>();

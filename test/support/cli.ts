@@ -14,7 +14,7 @@ export interface CliResult {
  */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {},
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string | Buffer } = {},
 ): Promise<CliResult> {
   const entry = join(repoRoot, "src", "bin.ts");
   return new Promise((resolvePromise, reject) => {

@@ -442,7 +442,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       bill(rec, answer);
       return sendJson(res, 200, completion(rec.body, content, finish, checked.promptTokens, completionTokens));
     }
-    await stream(req, res, rec, answer, fault);
+    await stream(res, rec, answer, fault);
   }
 
   interface Answer {
@@ -472,7 +472,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   }
 
   /** Server-sent events in the personality's chunk shapes, with usage on every billed answer. */
-  async function stream(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, a: Answer, fault: Fault | undefined) {
+  async function stream(res: ServerResponse, rec: RecordedRequest, a: Answer, fault: Fault | undefined) {
     const base = { id: "chatcmpl-" + createHash("sha256").update(rec.rawBody).digest("hex").slice(0, 24), object: "chat.completion.chunk", created: 1_700_000_000, model: rec.body.model };
     const send = (data: unknown) => !res.destroyed && res.write(`data: ${JSON.stringify(data)}\n\n`);
     const delta = (d: Record<string, unknown>, finish: string | null = null) => send({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });

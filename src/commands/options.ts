@@ -1,0 +1,69 @@
+/**
+ * The option vocabulary every command shares: the same flag, the same short form, the same
+ * parsing and the same environment variable wherever it appears (DESIGN.md §1).
+ */
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { CONFIG_ENV, CONFIG_KEYS, readUserConfig } from "../config.js";
+import { PROVIDER_NAMES } from "../llm/providers.js";
+
+/** commander parser: a whole number ≥ 1 */
+export function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a whole number ≥ 1");
+  return n;
+}
+
+/** commander parser: an amount ≥ 0 (dollars) */
+export function usdArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || value.trim() === "") throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
+}
+
+/** commander parser: a number > 0 (seconds) */
+export function positiveNumberArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || value.trim() === "") throw new InvalidArgumentError("expected a number > 0");
+  return n;
+}
+
+export type Verbosity = "quiet" | "normal" | "verbose";
+
+export function verbosityOf(o: { quiet?: boolean; verbose?: boolean }): Verbosity {
+  return o.quiet ? "quiet" : o.verbose ? "verbose" : "normal";
+}
+
+export function outOption(description: string, defaultValue?: string): Option {
+  const opt = new Option("-o, --out <dir>", description).env(CONFIG_ENV.out);
+  return defaultValue === undefined ? opt : opt.default(defaultValue);
+}
+
+export function modelOption(): Option {
+  return new Option("-m, --model <id>", "model id or alias (default mistral-small-2603; see `longdoc models`)").env(CONFIG_ENV.model);
+}
+
+export function providerOption(description: string): Option {
+  return new Option("--provider <name>", description).choices([...PROVIDER_NAMES]).env(CONFIG_ENV.provider);
+}
+
+/** -q / -v: less or more on stderr; errors and the closing line are always shown. */
+export function addVerbosityOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("-q, --quiet", "only errors and the closing line on stderr").conflicts("verbose"))
+    .addOption(new Option("-v, --verbose", "a line for every request and retry on stderr"));
+}
+
+/**
+ * Before a command runs: values from the user's config file fill the options that neither a flag
+ * nor the environment set (commander has already applied both, and knows which).
+ */
+export function applyUserConfig(cmd: Command): void {
+  const names = new Set(cmd.options.map((o) => o.attributeName()));
+  const wanted = CONFIG_KEYS.filter((k) => names.has(k));
+  if (wanted.length === 0) return;
+  const config = readUserConfig();
+  for (const key of wanted) {
+    const source = cmd.getOptionValueSource(key);
+    if (config[key] !== undefined && (source === undefined || source === "default")) cmd.setOptionValueWithSource(key, config[key], "config");
+  }
+}
