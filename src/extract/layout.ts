@@ -166,6 +166,9 @@ export function groupRunsIntoLines(runs: Run[]): TextLine[] {
   return lines;
 }
 
+/** a gap between runs wider than this many font sizes separates cells */
+const CELL_GAP = 1.5;
+
 function toLine(runs: Run[]): TextLine {
   let text = "";
   let prevRight = -Infinity;
@@ -175,8 +178,15 @@ function toLine(runs: Run[]): TextLine {
   let glyphs = 0;
   let boldChars = 0, chars = 0;
   const fontCount = new Map<string, number>();
+  // pieces of the line apart by more than a wide word space: table cells, label columns
+  const cells: NonNullable<TextLine["cells"]> = [];
   for (const r of runs) {
     const gap = r.x0 - prevRight;
+    const cell = cells[cells.length - 1];
+    if (cell && gap <= CELL_GAP * r.size) {
+      cell.text += (gap > 0.15 * r.size && !/\s$/.test(cell.text) && !/^\s/.test(r.text) ? " " : "") + r.text;
+      cell.x1 = Math.max(cell.x1, r.x1);
+    } else cells.push({ text: r.text, x0: r.x0, x1: r.x1 });
     if (text && gap > 0.15 * r.size && !/\s$/.test(text) && !/^\s/.test(r.text)) text += " ";
     text += r.text;
     prevRight = Math.max(prevRight, r.x1);
@@ -207,5 +217,6 @@ function toLine(runs: Run[]): TextLine {
     fontSize: Math.round(median * 100) / 100,
     bold: chars > 0 && boldChars / chars > 0.6,
     fontName,
+    ...(cells.length > 1 ? { cells: cells.map((c) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim() })) } : {}),
   };
 }
