@@ -11,6 +11,8 @@ import { generateFixtures } from "../../scripts/fixtures/build.js";
 import type { TextCasesTruth } from "../../scripts/fixtures/text-cases.js";
 import { extract, renderDocumentMarkdown } from "../../src/extract/index.js";
 import type { DocumentModel, FigureBlock } from "../../src/model/document.js";
+import { textLossWarning } from "../../src/extract/text-kept.js";
+import type { PageLayout, TextLine } from "../../src/extract/types.js";
 import { buildUnits } from "../../src/plan/units.js";
 import { repoRoot } from "../support/paths.js";
 
@@ -78,5 +80,35 @@ describe("text inside figures", () => {
     expect(tableUnits.map((u) => u.text).join("")).toContain("| M10 | 45 | coarse |");
     expect(units.some((u) => u.figure?.id === cycle.id)).toBe(true);
     expect(units.some((u) => u.text.includes("Text in the figure:") && u.text.includes("Isolate"))).toBe(true);
+  });
+});
+
+describe("text pdf.js returns is kept", () => {
+  it("keeps a line repeated low on every page when it is part of the body", () => {
+    const pages = doc.pages.filter((p) => p.blocks.some((b) => b.type !== "figure" && norm(b.text).includes(truth.repeatedLine)));
+    expect(pages.map((p) => p.number)).toEqual([1, 2, 3]);
+    // the real running footer is still removed
+    expect(md).not.toContain("Riverton Waterworks 2");
+  });
+
+  it("reads a page whose text carries many private-use icon glyphs as text", () => {
+    for (const n of truth.iconPages) {
+      const page = doc.pages[n - 1];
+      expect(page.textLayer).toBe(true);
+      expect(page.blocks.some((b) => b.type === "figure" && b.kind === "page-scan")).toBe(false);
+      expect(norm(page.blocks.map((b) => (b.type === "figure" ? "" : b.text)).join(" "))).toContain("Every tool on the list is signed out");
+    }
+    expect(doc.warnings.join("\n")).not.toMatch(/sent as page images/);
+  });
+
+  it("warns when a page keeps much less text than pdf.js returned", () => {
+    const line = (text: string, y: number): TextLine => ({ text, bbox: [50, y, 500, y + 10], fontSize: 10, bold: false, fontName: "F" });
+    const lines = Array.from({ length: 10 }, (_, i) => line(`A line of running text number ${i} with some more words in it`, 100 + i * 12));
+    const layout: PageLayout = { number: 4, width: 600, height: 800, lines, textLayer: true };
+    const kept = lines.slice(0, 3).map((l) => ({ type: "paragraph" as const, text: l.text }));
+    expect(textLossWarning(layout, kept, new Set())).toMatch(/^page 4: extraction kept \d+ of the \d+ characters/);
+    expect(textLossWarning(layout, lines.map((l) => ({ type: "paragraph" as const, text: l.text })), new Set())).toBeUndefined();
+    // running heads are accounted for
+    expect(textLossWarning(layout, kept, new Set([3, 4, 5, 6, 7, 8, 9]))).toBeUndefined();
   });
 });
