@@ -3,6 +3,7 @@
  * into paragraphs and headings, with each figure placed where it stands.
  */
 import type { BBox, Block, FigureBlock } from "../model/document.js";
+import { mostlyRightToLeft } from "./bidi.js";
 import { readingOrder, type OrderedItem } from "./columns.js";
 import { figureText } from "./figure-text.js";
 import { headingLevel, type HeadingScale, type OutlineTitle } from "./headings.js";
@@ -47,7 +48,8 @@ export function buildPageBlocks(
   });
   for (const figure of regions) elements.push({ bbox: figure.bbox, figure });
 
-  const ordered = readingOrder(elements, scale.bodySize);
+  const rightToLeft = mostlyRightToLeft(layout.lines.map((l) => l.text).join(" "));
+  const ordered = readingOrder(elements, scale.bodySize, rightToLeft);
   const blocks: PageBlock[] = [];
   let run: OrderedItem<TextLine>[] = [];
   let figureNo = 0;

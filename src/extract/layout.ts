@@ -7,6 +7,7 @@ import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
 import { cleanText, isUsableText } from "./text-layer.js";
 import { textItemsFromOperatorList, type GlyphFont } from "./glyph-text.js";
+import { logicalOrder, visualOrder } from "./bidi.js";
 
 interface Run {
   text: string;
@@ -45,7 +46,11 @@ export async function readPageLayout(page: PDFPageProxy, number = page.pageNumbe
   if (!items) {
     // what the glyph reader does not handle (vertical or right-to-left text, Type3 fonts): pdf.js's own pass
     const content = await page.getTextContent();
-    items = content.items.filter((it): it is TextItem => "str" in it);
+    // pdf.js puts each right-to-left item into logical order on its own; the layout orders whole
+    // lines, so the item goes back to the order it is drawn in
+    items = content.items
+      .filter((it): it is TextItem => "str" in it)
+      .map((it) => (it.dir === "rtl" ? { ...it, str: visualOrder(it.str, "rtl") } : it));
     styles = content.styles;
   }
   const fontInfo = new Map<string, { name: string; bold: boolean }>();
@@ -212,7 +217,8 @@ function toLine(runs: Run[]): TextLine {
   }
   const fontName = [...fontCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
   return {
-    text: text.replace(/\s+/g, " ").trim(),
+    // glyphs come left to right as drawn; right-to-left and mixed lines go into logical order
+    text: logicalOrder(text.replace(/\s+/g, " ").trim()),
     bbox: [x0, y0, x1, y1],
     fontSize: Math.round(median * 100) / 100,
     bold: chars > 0 && boldChars / chars > 0.6,

@@ -112,3 +112,15 @@ describe("text pdf.js returns is kept", () => {
     expect(textLossWarning(layout, kept, new Set([3, 4, 5, 6, 7, 8, 9]))).toBeUndefined();
   });
 });
+
+describe("right-to-left text", () => {
+  it("puts mixed Arabic/Latin lines in logical order and reads the right column first", () => {
+    const page = doc.pages.find((p) => p.blocks.some((b) => b.type !== "figure" && /[\u0600-\u06ff]/u.test(b.text)))!;
+    const texts = page.blocks.filter((b) => b.type !== "figure").map((b) => norm(b.text)).filter((t) => /[\u0600-\u06ff]/u.test(t));
+    expect(texts).toEqual(truth.rtlLines.map(norm));
+  });
+
+  it("never glues words across a script boundary", () => {
+    expect(md).not.toMatch(/[\u0600-\u06ff][A-Za-z0-9]|[A-Za-z0-9][\u0600-\u06ff]/u);
+  });
+});
