@@ -3,7 +3,9 @@
  * into paragraphs and headings, with each figure placed where it stands.
  */
 import type { BBox, Block, FigureBlock } from "../model/document.js";
+import { mostlyRightToLeft } from "./bidi.js";
 import { readingOrder, type OrderedItem } from "./columns.js";
+import { figureText } from "./figure-text.js";
 import { headingLevel, type HeadingScale, type OutlineTitle } from "./headings.js";
 import { buildParagraphs } from "./paragraphs.js";
 import type { FigureRegion, PageLayout, TextLine } from "./types.js";
@@ -32,14 +34,22 @@ export function buildPageBlocks(
   const skip = new Set(dropLines);
   for (const r of regions) for (const i of r.captionLines) skip.add(i);
   const elements: Element[] = [];
+  // text inside a figure stays with the figure (labels, cells, a boxed note), never dropped
+  const inFigure = regions.map(() => [] as TextLine[]);
   layout.lines.forEach((line, i) => {
-    if (skip.has(i) || !line.text || line.rotated) return;
-    if (regions.some((r) => insideRegion(line, r.bbox))) return;
+    if (skip.has(i) || !line.text) return;
+    const home = regions.findIndex((r) => insideRegion(line, r.bbox));
+    if (home >= 0) {
+      inFigure[home].push(line);
+      return;
+    }
+    if (line.rotated) return;
     elements.push({ bbox: line.bbox, line });
   });
   for (const figure of regions) elements.push({ bbox: figure.bbox, figure });
 
-  const ordered = readingOrder(elements, scale.bodySize);
+  const rightToLeft = mostlyRightToLeft(layout.lines.map((l) => l.text).join(" "));
+  const ordered = readingOrder(elements, scale.bodySize, rightToLeft);
   const blocks: PageBlock[] = [];
   let run: OrderedItem<TextLine>[] = [];
   let figureNo = 0;
@@ -58,12 +68,15 @@ export function buildPageBlocks(
     flushText();
     const region = o.item.figure!;
     figureNo++;
+    const inner = figureText(inFigure[regions.indexOf(region)], scale.bodySize);
     blocks.push({
       type: "figure",
       id: `p${layout.number}-f${figureNo}`,
-      kind: region.kind,
+      // a ruled drawing whose text falls into rows and columns is a table
+      kind: inner?.table && region.kind === "vector" ? "table" : region.kind,
       bbox: region.bbox.map((v) => Math.round(v * 10) / 10) as BBox,
       ...(region.caption ? { caption: region.caption } : {}),
+      ...(inner ? { text: inner.text } : {}),
       region,
     });
   }

@@ -16,7 +16,8 @@ export interface OrderedItem<T extends Placed> {
   leafX: [number, number];
 }
 
-export function readingOrder<T extends Placed>(items: T[], bodySize: number): OrderedItem<T>[] {
+/** rightToLeft: columns are read from the right (Arabic, Hebrew, Persian pages) */
+export function readingOrder<T extends Placed>(items: T[], bodySize: number, rightToLeft = false): OrderedItem<T>[] {
   const out: OrderedItem<T>[] = [];
   let leaf = 0;
   // lines never bridge more than a word space, so a clear vertical strip this wide is a gutter
@@ -26,7 +27,7 @@ export function readingOrder<T extends Placed>(items: T[], bodySize: number): Or
     if (group.length === 0) return;
     const cols = depth < 40 ? splitAt(group, 0, minGutter) : undefined;
     if (cols) {
-      for (const c of cols) visit(c, depth + 1);
+      for (const c of rightToLeft ? cols.reverse() : cols) visit(c, depth + 1);
       return;
     }
     const rows = depth < 40 ? splitAt(group, 1, minGapY) : undefined;

@@ -3,8 +3,11 @@
  * the glyphs of its operator list, which the figure pass needs anyway — so the content stream is
  * parsed once instead of twice. The text-state tracking and the spacing rules (where a space or a
  * new item starts) follow pdf.js 5's getTextContent step by step, so the items come out the same.
- * Returns undefined for what is not ported (vertical writing, Type3 fonts, right-to-left text, a
- * font without data): the caller then asks pdf.js for the text content of that page.
+ * Unlike pdf.js, right-to-left glyphs are left in the order they are drawn (visual order, left to
+ * right on the page): the layout puts whole lines into logical order, where an item's bidi
+ * reordering alone would scramble lines that mix scripts.
+ * Returns undefined for what is not ported (vertical writing, Type3 fonts, a font without data):
+ * the caller then asks pdf.js for the text content of that page.
  */
 import { multiply as transform } from "./figures/geometry.js";
 import { normalizeUnicode, OPS } from "./pdfjs.js";
@@ -129,16 +132,6 @@ function categoryOf(char: string): Category {
     categories.set(char, c);
   }
   return c;
-}
-
-/** Hebrew, Arabic, Syriac…: pdf.js reorders these (bidi), which is not ported */
-function hasRightToLeft(s: string): boolean {
-  if (s.length === 1 && s.charCodeAt(0) < 0x0590) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x0590 && c <= 0x08ac) return true;
-  }
-  return false;
 }
 
 class TextState {
@@ -438,7 +431,6 @@ class StreamText {
       const unicode = glyph.unicode;
       const category = categoryOf(unicode);
       if (category.isInvisibleFormatMark) continue;
-      if (hasRightToLeft(unicode)) throw new Unsupported("right-to-left text");
       let charSpacing = baseCharSpacing + (i + 1 === ii ? extraSpacing : 0);
       let scaledDim = glyph.width * scale;
       if (glyph.originalCharCode === 0x20) charSpacing += s.wordSpacing;

@@ -19,6 +19,7 @@ import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
+import { textLossWarning } from "./text-kept.js";
 
 export { renderDocumentMarkdown };
 
@@ -170,6 +171,11 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
         figures.set(block.id, { id: block.id, data: Buffer.from(r.data), mime: r.mime, width: r.width, height: r.height });
       }
     }
+    // said only of pages whose image was really made
+    const scanned = document.pages.filter((p) => !p.textLayer && p.blocks.some((b) => b.type === "figure" && b.kind === "page-scan")).map((p) => p.number);
+    if (scanned.length) {
+      document.warnings.push(`no usable text layer on ${scanned.length === 1 ? "page" : "pages"} ${compactRanges(scanned)}: sent as page images`);
+    }
     debug("assembled and rendered");
     // the region was only needed for rendering; the model keeps the contract's fields
     for (const [block] of pending) delete (block as Partial<PendingFigure>).region;
@@ -210,10 +216,6 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
     if (a.error) warnings.push(`page ${a.layout.number}: could not be read (${a.error})`);
     for (const w of a.candidates.warnings) warnings.push(w);
   }
-  const broken = layouts.filter((l) => !l.textLayer && !analyses.find((a) => a.layout === l)?.error).map((l) => l.number);
-  if (broken.length) {
-    warnings.push(`no usable text layer on ${broken.length === 1 ? "page" : "pages"} ${compactRanges(broken)}: sent as page images`);
-  }
   const heads = findRunningHeads(layouts);
   const regions = selectFigures(analyses.map((a) => a.candidates), layouts);
   const textLayouts = layouts.filter((l) => l.textLayer);
@@ -238,6 +240,8 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
       blocks: blocks as Block[],
     };
     for (const b of blocks) if (b.type === "figure") pending.push([b as PendingFigure, page]);
+    const lost = textLossWarning(layout, page.blocks, heads[i]);
+    if (lost) warnings.push(lost);
     return page;
   });
   const document: DocumentModel = {

@@ -7,6 +7,7 @@ import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
 import { cleanText, isUsableText } from "./text-layer.js";
 import { textItemsFromOperatorList, type GlyphFont } from "./glyph-text.js";
+import { logicalOrder, visualOrder } from "./bidi.js";
 
 interface Run {
   text: string;
@@ -45,7 +46,11 @@ export async function readPageLayout(page: PDFPageProxy, number = page.pageNumbe
   if (!items) {
     // what the glyph reader does not handle (vertical or right-to-left text, Type3 fonts): pdf.js's own pass
     const content = await page.getTextContent();
-    items = content.items.filter((it): it is TextItem => "str" in it);
+    // pdf.js puts each right-to-left item into logical order on its own; the layout orders whole
+    // lines, so the item goes back to the order it is drawn in
+    items = content.items
+      .filter((it): it is TextItem => "str" in it)
+      .map((it) => (it.dir === "rtl" ? { ...it, str: visualOrder(it.str, "rtl") } : it));
     styles = content.styles;
   }
   const fontInfo = new Map<string, { name: string; bold: boolean }>();
@@ -166,6 +171,9 @@ export function groupRunsIntoLines(runs: Run[]): TextLine[] {
   return lines;
 }
 
+/** a gap between runs wider than this many font sizes separates cells */
+const CELL_GAP = 1.5;
+
 function toLine(runs: Run[]): TextLine {
   let text = "";
   let prevRight = -Infinity;
@@ -175,8 +183,15 @@ function toLine(runs: Run[]): TextLine {
   let glyphs = 0;
   let boldChars = 0, chars = 0;
   const fontCount = new Map<string, number>();
+  // pieces of the line apart by more than a wide word space: table cells, label columns
+  const cells: NonNullable<TextLine["cells"]> = [];
   for (const r of runs) {
     const gap = r.x0 - prevRight;
+    const cell = cells[cells.length - 1];
+    if (cell && gap <= CELL_GAP * r.size) {
+      cell.text += (gap > 0.15 * r.size && !/\s$/.test(cell.text) && !/^\s/.test(r.text) ? " " : "") + r.text;
+      cell.x1 = Math.max(cell.x1, r.x1);
+    } else cells.push({ text: r.text, x0: r.x0, x1: r.x1 });
     if (text && gap > 0.15 * r.size && !/\s$/.test(text) && !/^\s/.test(r.text)) text += " ";
     text += r.text;
     prevRight = Math.max(prevRight, r.x1);
@@ -202,10 +217,12 @@ function toLine(runs: Run[]): TextLine {
   }
   const fontName = [...fontCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
   return {
-    text: text.replace(/\s+/g, " ").trim(),
+    // glyphs come left to right as drawn; right-to-left and mixed lines go into logical order
+    text: logicalOrder(text.replace(/\s+/g, " ").trim()),
     bbox: [x0, y0, x1, y1],
     fontSize: Math.round(median * 100) / 100,
     bold: chars > 0 && boldChars / chars > 0.6,
     fontName,
+    ...(cells.length > 1 ? { cells: cells.map((c) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim() })) } : {}),
   };
 }

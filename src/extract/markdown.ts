@@ -19,6 +19,8 @@ export function renderDocumentMarkdown(doc: DocumentModel): string {
           break;
         case "figure":
           out.push(`![${block.id}](${block.file})` + (block.caption ? `\n\n*${escapeInline(block.caption)}*` : ""));
+          // the figure's own text under it: a table as is, other text as quoted lines
+          if (block.text) out.push(isMarkdownTable(block.text) ? block.text : quoteLines(block.text));
           break;
       }
     }
@@ -29,6 +31,17 @@ export function renderDocumentMarkdown(doc: DocumentModel): string {
 /** keeps a paragraph from turning into Markdown structure it never had (a heading, a list, a rule) */
 function escapeLine(text: string): string {
   return text.replace(/^(\d+)([.)])(?=\s)/, "$1\\$2").replace(/^([#>+*-]|={3,})/, "\\$1");
+}
+
+function isMarkdownTable(text: string): boolean {
+  return /^\|.*\|\n\|( --- \|)+\n/.test(text);
+}
+
+function quoteLines(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `> ${escapeLine(l)}`)
+    .join("\n>\n");
 }
 
 function escapeInline(text: string): string {

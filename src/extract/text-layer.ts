@@ -13,7 +13,17 @@ export function isUsableText(texts: string[]): boolean {
   }
   if (visible - broken < 3) return false;
   // a few odd glyphs (bullets in a symbol font) are normal; a fifth of the text is not
-  return broken / visible < 0.2;
+  if (broken / visible < 0.2) return true;
+  // unless the rest reads as running text: icons or symbols beside real sentences do not make
+  // the page unreadable (and dropping its text would lose it)
+  return broken / visible < 0.6 && realWords(texts) >= 40;
+}
+
+/** words of two or more letters once the broken glyphs are taken out */
+function realWords(texts: string[]): number {
+  let n = 0;
+  for (const t of texts) n += t.replace(BROKEN, " ").match(/\p{L}{2,}/gu)?.length ?? 0;
+  return n;
 }
 
 /** strips the odd broken glyph from an otherwise usable line */

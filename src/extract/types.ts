@@ -14,6 +14,8 @@ export interface TextLine {
   fontName: string;
   /** set when the text runs vertically or at an angle (margin stamps, axis labels): kept out of paragraphs */
   rotated?: boolean;
+  /** the line's pieces when it has gaps much wider than a word space (table cells, label columns) */
+  cells?: Array<{ text: string; x0: number; x1: number }>;
 }
 
 export interface PageLayout {

@@ -6,7 +6,7 @@ export const BBoxSchema = z.tuple([z.number(), z.number(), z.number(), z.number(
 /** [x0, y0, x1, y1] in PDF points, origin at the page's top-left corner (as a reader sees it). */
 export type BBox = z.infer<typeof BBoxSchema>;
 
-export const FigureKindSchema = z.enum(["raster", "vector", "mixed", "page-scan"]);
+export const FigureKindSchema = z.enum(["raster", "vector", "mixed", "page-scan", "table"]);
 export type FigureKind = z.infer<typeof FigureKindSchema>;
 
 export const HeadingBlockSchema = z.object({
@@ -25,6 +25,8 @@ export const FigureBlockSchema = z.object({
   kind: FigureKindSchema,
   bbox: BBoxSchema,
   caption: z.string().optional(),
+  /** the text the PDF holds inside the region, in reading order (a Markdown table for a table) */
+  text: z.string().optional(),
   /** path relative to the document folder, e.g. figures/p3-f1.png */
   file: z.string(),
   /** pixel size of the image file as written (longest side ≤ the profile's image max side) */

@@ -6,6 +6,7 @@
 import type { DocumentModel, FigureBlock } from "../model/document.js";
 import { countTextTokens } from "../budget/tokens.js";
 import type { ProfileData } from "../budget/profiles.js";
+import { figureContent, figureTextPart } from "./figure-content.js";
 
 /** Where a chunk may start, best first: a section, a page, a block, inside a block. */
 export const BreakLevel = { inside: 0, block: 1, page: 2, section: 3 } as const;
@@ -149,8 +150,20 @@ export function buildUnits(doc: DocumentModel, opts: UnitOptions): Unit[] {
         i === 0 ? (isSectionHeading ? BreakLevel.section : pageBreak) : isSectionHeading ? BreakLevel.section : BreakLevel.block;
       if (block.type === "figure") {
         const figure = toUnitFigure(block, page.number);
+        const content = figureContent(block);
+        if (content === "text") {
+          // no image: the introduction and the figure's text stand in the text flow
+          const text = prefix + figureIntro(figure) + figureTextPart(block);
+          units.push({ page: page.number, text, textTokens: memo.estimate(text), breakBefore, blockKey });
+          return;
+        }
         const text = prefix + figureIntro(figure);
         units.push({ page: page.number, text, textTokens: memo.estimate(text), figure, breakBefore, blockKey });
+        if (content === "both") {
+          // the labels follow the image, so the image stays right after its introduction
+          const labels = figureTextPart(block);
+          units.push({ page: page.number, text: labels, textTokens: memo.estimate(labels), breakBefore: BreakLevel.inside, blockKey });
+        }
         return;
       }
       const body = block.type === "heading" ? `${"#".repeat(block.level)} ${block.text.trim()}\n\n` : `${block.text.trim()}\n\n`;

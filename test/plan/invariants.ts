@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import type { DocumentModel } from "../../src/model/document.js";
 import { figureBlocks } from "../../src/model/document.js";
+import { figureContent } from "../../src/plan/figure-content.js";
 import type { Plan } from "../../src/model/plan.js";
 import { documentHeader, systemPrompt } from "../../src/plan/prompts.js";
 import { estimateTextTokens } from "../../src/budget/tokens.js";
@@ -25,9 +26,13 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
   if (plan.mode === "single") expect(content.length).toBe(1);
   else expect(content.every((r) => r.kind === "map")).toBe(true);
 
-  // 2. every figure in exactly one content request, in reading order; every sheet cell belongs to it
-  const figureIds = figureBlocks(doc).map((f) => f.id);
+  // 2. every figure in exactly one content request, in reading order (a figure sent as its text
+  // alone is introduced in the text); every sheet cell belongs to it
+  const figureIds = figureBlocks(doc).filter((f) => figureContent(f) !== "text").map((f) => f.id);
   expect(content.flatMap((r) => r.figureIds)).toEqual(figureIds);
+  for (const f of figureBlocks(doc).filter((f) => figureContent(f) === "text")) {
+    expect(content.filter((r) => requestText(r).includes(`Figure ${f.id} (page `))).toHaveLength(1);
+  }
   for (const r of content) {
     const shown = r.parts.flatMap((p) => (p.type === "image" ? [p.figureId] : p.type === "sheet" ? p.cells.map((c) => c.figureId) : []));
     expect([...shown].sort()).toEqual([...r.figureIds].sort());

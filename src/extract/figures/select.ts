@@ -115,6 +115,9 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
       continue;
     }
     const cover = textCoverage(d.bbox, lines);
+    // a tinted panel or band (a few plain filled shapes, rounded corners at most) with text set on
+    // it is a background: its text is read as text, it is no figure
+    if (isBackgroundPanel(d, cover, linesInside(d.bbox, lines))) continue;
     const big = width(d.bbox) >= 24 && height(d.bbox) >= 20 && area(d.bbox) >= MIN_AREA;
     const onlyRules = d.shapedPaths <= Math.max(1, d.paths * 0.1);
     // rules around empty space: a frame or a ruled table, its box is not its ink
@@ -187,6 +190,10 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   return mergedFigures
     .sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0])
     .map((f) => toRegion(f, pageBox));
+}
+
+function isBackgroundPanel(d: DrawingCluster, cover: number, linesOn: number): boolean {
+  return d.paths <= 6 && d.filledPaths >= 1 && d.segments <= 24 * d.paths && d.inkArea >= 0.6 * area(d.bbox) && linesOn >= 2 && cover >= 0.08;
 }
 
 function dedupeImages(images: ImagePlacement[]): ImagePlacement[] {
