@@ -64,6 +64,7 @@ export function buildPageBlocks(
       kind: region.kind,
       bbox: region.bbox.map((v) => Math.round(v * 10) / 10) as BBox,
       ...(region.caption ? { caption: region.caption } : {}),
+      ...(region.minTextPx ? { minTextPx: region.minTextPx } : {}),
       region,
     });
   }
