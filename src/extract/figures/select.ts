@@ -77,8 +77,11 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   const lines = layout.lines;
 
   const images = dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint));
-  const imageCover = images.reduce((s, im) => s + area(im.bbox), 0) / pageArea;
-  const biggest = images.reduce<ImagePlacement | undefined>(
+  // a scanner gives every page an image of the same size at the same place: on a page without
+  // text, one that large is the page, not a repeated logo
+  const pageImages = layout.textLayer ? images : dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint) || area(im.bbox) >= 0.5 * pageArea);
+  const imageCover = pageImages.reduce((s, im) => s + area(im.bbox), 0) / pageArea;
+  const biggest = pageImages.reduce<ImagePlacement | undefined>(
     (b, im) => (!b || area(im.bbox) > area(b.bbox) ? im : b),
     undefined,
   );
