@@ -34,6 +34,8 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
     isEvalSupported: false,
     verbosity: VerbosityLevel.ERRORS - 1,
     useSystemFonts: false,
+    // JPEGs go to the platform's ImageDecoder when there is one (the workers install jpeg-decoder.ts)
+    isImageDecoderSupported: true,
     // parser side only: the display side draws every font from outlines (glyph-outlines.ts)
     disableFontFace: false,
   });
