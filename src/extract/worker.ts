@@ -15,10 +15,12 @@ import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
 import { installJpegDecoder, setJpegDecodeLimit } from "./figures/jpeg-decoder.js";
+import { installOffscreenCanvas } from "./figures/offscreen-canvas.js";
 
 installSyncDecompression();
-// before pdf.js first looks for an ImageDecoder (it remembers the answer)
+// before pdf.js first looks for an ImageDecoder and OffscreenCanvas (it remembers the answers)
 installJpegDecoder();
+installOffscreenCanvas();
 // pdf.js's parser side loads now, while the worker waits for its first request
 void ensurePdfjsWorker().catch(() => undefined);
 
