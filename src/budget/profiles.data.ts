@@ -11,7 +11,8 @@ export const builtinProfiles: ProfileData[] = [
     window: 262_144,
     // o200k_base is not Mistral's tokenizer; usage.json records actuals to calibrate this
     safetyFactor: 1.1,
-    image: { patch: 28, maxSide: 1540, minSide: 768 },
+    // legibleTextPx: the smallest text height figures are sent with (a figure's minTextPx is at 12 px)
+    image: { patch: 28, maxSide: 1540, minSide: 768, legibleTextPx: 12 },
     // chat-template tokens around each message and content part ([INST], [IMG] ...), counted generously
     framing: { perMessage: 8, perPart: 4 },
     // Mistral's API and OpenRouter (which forwards to it) reject requests with more than 8 images;

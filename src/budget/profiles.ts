@@ -27,6 +27,11 @@ export interface ProfileData {
     maxSide: number;
     /** the planner never shrinks an image's longest side below this */
     minSide: number;
+    /**
+     * smallest text height (px) the model still reads: no figure is sent, alone or tiled, so small
+     * that its smallest text falls below this (the figure's minTextPx scaled from 12 px)
+     */
+    legibleTextPx?: number;
   };
   framing: { perMessage: number; perPart: number };
   /** images per request by provider */
@@ -57,6 +62,8 @@ export interface ResolveProfileOptions {
 }
 
 export const DEFAULT_MODEL = "mistral-small-2603";
+/** legible text height when a profile does not say (DESIGN.md §3) */
+export const DEFAULT_LEGIBLE_TEXT_PX = 12;
 export const DEFAULT_PROVIDER = "mistral";
 
 /** ~/.config/longdoc/profiles.json on Linux (env-paths); LONGDOC_PROFILES overrides it. */

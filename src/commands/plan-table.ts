@@ -6,7 +6,7 @@ const num = (n: number) => n.toLocaleString("en-US");
 
 /** The readable plan table: one row per request, then the cost per provider and host. */
 export function formatPlanTable(plan: Plan, profile: ModelProfile): string {
-  const head = ["request", "kind", "pages", "text tok", "image tok", "images", "total", "window"];
+  const head = ["request", "kind", "pages", "text tok", "image tok", "images", "tiles", "min text", "total", "window"];
   const rows = plan.requests.map((r) => [
     r.id,
     r.kind,
@@ -14,6 +14,9 @@ export function formatPlanTable(plan: Plan, profile: ModelProfile): string {
     num(r.textTokens),
     num(r.imageTokens),
     r.figureIds.length > r.images ? `${r.images} (${r.figureIds.length} fig)` : `${r.images}`,
+    // figures inside sheets, and the smallest text height of any figure as sent
+    `${r.tiles ?? 0}`,
+    r.smallestTextPx !== undefined ? `${r.smallestTextPx} px` : "-",
     num(r.totalTokens),
     `${((r.totalTokens / plan.window) * 100).toFixed(1)}%`,
   ]);

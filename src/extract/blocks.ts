@@ -77,6 +77,7 @@ export function buildPageBlocks(
       bbox: region.bbox.map((v) => Math.round(v * 10) / 10) as BBox,
       ...(region.caption ? { caption: region.caption } : {}),
       ...(inner ? { text: inner.text } : {}),
+      ...(region.minTextPx ? { minTextPx: region.minTextPx } : {}),
       region,
     });
   }

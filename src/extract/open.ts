@@ -34,6 +34,13 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
     isEvalSupported: false,
     verbosity: VerbosityLevel.ERRORS - 1,
     useSystemFonts: false,
+    // JPEGs go to the platform's ImageDecoder, images are built as bitmaps, when the platform has
+    // both (the workers install jpeg-decoder.ts and offscreen-canvas.ts; elsewhere pdf.js finds
+    // none and decodes as before). No area limit: large images are shrunk by the decoder, not by
+    // pdf.js's resizer.
+    isImageDecoderSupported: true,
+    isOffscreenCanvasSupported: true,
+    canvasMaxAreaInBytes: 2 ** 31 - 1,
     // parser side only: the display side draws every font from outlines (glyph-outlines.ts)
     disableFontFace: false,
   });

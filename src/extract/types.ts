@@ -37,6 +37,8 @@ export interface FigureRegion {
   captionLines: number[];
   /** pixels per point of the most detailed source image inside (caps the render scale); absent for vector-only */
   sourceScale?: number;
+  /** size (longest side, px) at which the region's smallest text is 12 px high (legibility.ts) */
+  minTextPx?: number;
 }
 
 export interface RenderedFigure {

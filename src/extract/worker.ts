@@ -14,8 +14,13 @@ import { ensurePdfjsWorker } from "./pdfjs.js";
 import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
+import { installJpegDecoder, setJpegDecodeLimit } from "./figures/jpeg-decoder.js";
+import { installOffscreenCanvas } from "./figures/offscreen-canvas.js";
 
 installSyncDecompression();
+// before pdf.js first looks for an ImageDecoder and OffscreenCanvas (it remembers the answers)
+installJpegDecoder();
+installOffscreenCanvas();
 // pdf.js's parser side loads now, while the worker waits for its first request
 void ensurePdfjsWorker().catch(() => undefined);
 
@@ -107,6 +112,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       // the fonts the analysis loaded stay: rendering reuses them (dropping them cost 10–20% more
       // CPU on figure-heavy files and did not lower peak RSS); each page is freed after its figures
       const { renderFigure } = await loadRenderer();
+      setJpegDecodeLimit(req.maxSide);
       await opened!.outlines.beforeRender();
       const items: RenderedItem[] = [];
       const transfer: ArrayBuffer[] = [];

@@ -27,6 +27,11 @@ export const FigureBlockSchema = z.object({
   caption: z.string().optional(),
   /** the text the PDF holds inside the region, in reading order (a Markdown table for a table) */
   text: z.string().optional(),
+  /**
+   * size (longest side, px) at which the figure's smallest text is 12 px high: the planner never
+   * sends it smaller (scaled to the profile's legible text height). Absent when it holds no text.
+   */
+  minTextPx: z.number().int().positive().optional(),
   /** path relative to the document folder, e.g. figures/p3-f1.png */
   file: z.string(),
   /** pixel size of the image file as written (longest side ≤ the profile's image max side) */

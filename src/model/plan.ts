@@ -16,7 +16,14 @@ export type PlanPart =
   /** text exactly as sent (page markers, figure introductions, prompt text included) */
   | { type: "text"; text: string }
   /** one figure, resized so its longest side is at most maxSide (width/height = size sent) */
-  | { type: "image"; figureId: string; width: number; height: number }
+  | {
+      type: "image";
+      figureId: string;
+      width: number;
+      height: number;
+      /** height in px of the figure's smallest text at this size (figures with text only) */
+      textPx?: number;
+    }
   /** several small figures tiled into one labelled image */
   | {
       type: "sheet";
@@ -47,6 +54,10 @@ export interface PlannedRequest {
   textTokens: number;
   imageTokens: number;
   images: number;
+  /** figures sent inside sheets (0 when every figure is its own image) */
+  tiles?: number;
+  /** the smallest text height (px) of any figure as sent; absent when no figure has text */
+  smallestTextPx?: number;
   /** prompt + framing + text + images, not the output reserve */
   totalTokens: number;
   figureIds: string[];

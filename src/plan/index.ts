@@ -11,10 +11,10 @@ import { estimateCost } from "../budget/cost.js";
 import { imageTokens } from "../budget/tokens.js";
 import { InputError } from "../errors.js";
 import { documentHeader, systemPrompt, type Task } from "./prompts.js";
-import { buildRequest, framingTokens, plannedSize, type RequestContext } from "./request.js";
+import { buildRequest, framingTokens, type RequestContext } from "./request.js";
+import { sentSize, tileGrid } from "./legibility.js";
 import { buildUnits, TokenMemo, type Unit } from "./units.js";
 import { partition, type CostedUnit } from "./partition.js";
-import { maxFiguresUnderCap } from "./sheets.js";
 import { estimatePartialTokens } from "./reduce.js";
 
 export interface PlanOptions {
@@ -63,19 +63,22 @@ function singleAt(p: Planner, side: number) {
   return buildRequest("r1", "single", system(p, "single"), header, p.units, ctxAt(p, side));
 }
 
-/** Per-unit costs at an image side: text, image tokens, and the two content parts a figure adds. */
+/**
+ * Per-unit costs at an image side: text, image tokens (each figure at its size sent alone, never
+ * under its legibility floor), the two content parts a figure adds, and how densely it may be tiled.
+ */
 function costs(p: Planner, side: number): CostedUnit[] {
-  const image = { ...p.opts.profile.image, maxSide: side };
-  return p.units.map((u) => ({
-    cost:
-      u.textTokens +
-      (u.figure
-        ? imageTokens(plannedSize(u.figure.width, u.figure.height, side).width, plannedSize(u.figure.width, u.figure.height, side).height, { image }) +
-          2 * p.opts.profile.framing.perPart
-        : 0),
-    figures: u.figure ? 1 : 0,
-    breakBefore: u.breakBefore,
-  }));
+  const { profile } = p.opts;
+  return p.units.map((u) => {
+    if (!u.figure) return { cost: u.textTokens, figures: 0, breakBefore: u.breakBefore };
+    const size = sentSize(u.figure, side, profile);
+    return {
+      cost: u.textTokens + imageTokens(size.width, size.height, profile) + 2 * profile.framing.perPart,
+      figures: 1,
+      tileGrid: tileGrid(u.figure, side, profile),
+      breakBefore: u.breakBefore,
+    };
+  });
 }
 
 /** Tokens every map request spends before its content: system, header (worst-case part numbers), framing. */
@@ -101,7 +104,7 @@ function largestSideWhere(lo: number, hi: number, ok: (side: number) => boolean)
 }
 
 function chunkStarts(p: Planner, side: number, budget: number): number[] | null {
-  return partition(costs(p, side), budget, maxFiguresUnderCap(p.opts.profile.maxImages))?.starts ?? null;
+  return partition(costs(p, side), budget, p.opts.profile.maxImages)?.starts ?? null;
 }
 
 function mapRequests(p: Planner, side: number, starts: number[]): PlannedRequest[] {

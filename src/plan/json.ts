@@ -18,6 +18,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       textTokens: r.textTokens,
       imageTokens: r.imageTokens,
       images: r.images,
+      ...(r.tiles ? { tiles: r.tiles } : {}),
+      ...(r.smallestTextPx !== undefined ? { smallestTextPx: r.smallestTextPx } : {}),
       totalTokens: r.totalTokens,
       figureIds: r.figureIds,
       ...(r.inputs ? { inputs: r.inputs } : {}),

@@ -4,9 +4,10 @@
  */
 import type { PlanPart, PlannedRequest, RequestKind } from "../model/plan.js";
 import type { ModelProfile } from "../budget/profiles.js";
-import { fitWithin, imageTokens } from "../budget/tokens.js";
+import { imageTokens } from "../budget/tokens.js";
 import { figureIntro, type TokenMemo, type Unit } from "./units.js";
 import { chooseTiling, LABEL_HEIGHT, layoutSheet, type SizedFigure } from "./sheets.js";
+import { sentSize, textPxAt, tileGrid } from "./legibility.js";
 
 export interface RequestContext {
   profile: ModelProfile;
@@ -20,11 +21,6 @@ export interface BuiltRequest {
   request: PlannedRequest;
   /** false when even the densest tiling leaves more images than the cap */
   withinImageCap: boolean;
-}
-
-/** Planned size of a figure sent alone. */
-export function plannedSize(width: number, height: number, maxSide: number): { width: number; height: number } {
-  return fitWithin(width, height, maxSide);
 }
 
 /** Framing overhead of a request: two messages plus one entry per content part. */
@@ -42,7 +38,12 @@ export function buildRequest(
 ): BuiltRequest {
   const figures: SizedFigure[] = units
     .filter((u) => u.figure)
-    .map((u) => ({ id: u.figure!.id, ...plannedSize(u.figure!.width, u.figure!.height, ctx.maxSide) }));
+    .map((u) => ({
+      id: u.figure!.id,
+      ...sentSize(u.figure!, ctx.maxSide, ctx.profile),
+      maxGrid: tileGrid(u.figure!, ctx.maxSide, ctx.profile),
+    }));
+  const unitFigures = new Map(units.filter((u) => u.figure).map((u) => [u.figure!.id, u.figure!]));
   const tiling = chooseTiling(figures, ctx.maxImages);
   const sheetOf = new Map<string, { sheetId: string; cell: number; group: string[]; columns: number }>();
   const sheetParts = new Map<string, Extract<PlanPart, { type: "sheet" }>>();
@@ -86,8 +87,9 @@ export function buildRequest(
       textTokens += unit.textTokens;
       flush();
       const size = byId.get(fig.id)!;
-      parts.push({ type: "image", figureId: fig.id, width: size.width, height: size.height });
-      imageTokenSum += imageTokens(size.width, size.height, { image: { ...ctx.profile.image, maxSide: ctx.maxSide } });
+      const textPx = textPxAt(fig, Math.max(size.width, size.height));
+      parts.push({ type: "image", figureId: fig.id, width: size.width, height: size.height, ...(textPx !== undefined ? { textPx } : {}) });
+      imageTokenSum += imageTokens(size.width, size.height, ctx.profile);
       continue;
     }
     // a tiled figure keeps its introduction at its place in the text, saying which sheet and cell
@@ -107,11 +109,25 @@ export function buildRequest(
       textTokens += ctx.memo.estimate(sheetIntro);
       flush();
       parts.push(part);
-      imageTokenSum += imageTokens(part.width, part.height, { image: { ...ctx.profile.image, maxSide: ctx.maxSide } });
+      imageTokenSum += imageTokens(part.width, part.height, ctx.profile);
     }
   }
   flush();
   const images = parts.filter((p) => p.type !== "text").length;
+  // the smallest text of any figure as sent (alone or in a sheet cell)
+  let smallestTextPx: number | undefined;
+  for (const part of parts) {
+    const sizes =
+      part.type === "image"
+        ? [{ id: part.figureId, side: Math.max(part.width, part.height) }]
+        : part.type === "sheet"
+          ? part.cells.map((c) => ({ id: c.figureId, side: Math.max(c.width, c.height) }))
+          : [];
+    for (const s of sizes) {
+      const px = textPxAt(unitFigures.get(s.id)!, s.side);
+      if (px !== undefined && (smallestTextPx === undefined || px < smallestTextPx)) smallestTextPx = px;
+    }
+  }
   const pages: [number, number] = units.length > 0 ? [units[0]!.page, units[units.length - 1]!.page] : [0, 0];
   const request: PlannedRequest = {
     id,
@@ -122,6 +138,8 @@ export function buildRequest(
     textTokens,
     imageTokens: imageTokenSum,
     images,
+    tiles: sheetOf.size,
+    ...(smallestTextPx !== undefined ? { smallestTextPx } : {}),
     totalTokens: textTokens + imageTokenSum + framingTokens(ctx.profile, parts.length),
     figureIds: figures.map((f) => f.id),
   };

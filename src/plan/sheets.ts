@@ -18,6 +18,8 @@ export interface SizedFigure {
   /** size as it would be sent alone (after the plan's max side) */
   width: number;
   height: number;
+  /** densest grid it may be tiled into without dropping below its legibility floor; 0 = never tiled (default MAX_GRID) */
+  maxGrid?: number;
 }
 
 export interface SheetLayout {
@@ -58,20 +60,23 @@ export interface TilingChoice {
 
 /**
  * Which figures to tile so that singles + sheets ≤ cap, preferring the coarsest grid (largest cells)
- * and the fewest tiled figures (the smallest by area). Figures are given in reading order.
- * Returns null when the figures fit the cap untiled, undefined when no grid makes them fit.
+ * and the fewest tiled figures (the smallest by area, among those the grid keeps legible). Figures
+ * are given in reading order. Returns null when the figures fit the cap untiled, undefined when no
+ * grid makes them fit.
  */
 export function chooseTiling(figures: SizedFigure[], cap: number): TilingChoice | null | undefined {
   const m = figures.length;
   if (m <= cap) return null;
   for (let grid = 2; grid <= MAX_GRID; grid++) {
     const per = grid * grid;
-    for (let t = 2; t <= m; t++) {
+    const eligible = figures
+      .map((f, i) => ({ i, area: f.width * f.height, ok: (f.maxGrid ?? MAX_GRID) >= grid }))
+      .filter((x) => x.ok)
+      .sort((a, b) => a.area - b.area || a.i - b.i);
+    for (let t = 2; t <= eligible.length; t++) {
       const sheets = Math.ceil(t / per);
       if (m - t + sheets > cap) continue;
-      const bySize = figures
-        .map((f, i) => ({ i, area: f.width * f.height }))
-        .sort((a, b) => a.area - b.area || a.i - b.i)
+      const bySize = eligible
         .slice(0, t)
         .map((x) => x.i)
         .sort((a, b) => a - b);
@@ -89,7 +94,21 @@ export function chooseTiling(figures: SizedFigure[], cap: number): TilingChoice 
   return undefined;
 }
 
-/** How many figures one request can carry at most under an image cap. */
-export function maxFiguresUnderCap(cap: number): number {
-  return cap * MAX_GRID * MAX_GRID;
+/** Figures of a run of content, counted by the densest grid each may be tiled into (index = grid, 0 = never). */
+export type GridCounts = number[];
+
+export function emptyGridCounts(): GridCounts {
+  return new Array<number>(MAX_GRID + 1).fill(0);
+}
+
+/** Whether chooseTiling finds a tiling for figures with these counts under the cap (same rule, no layout). */
+export function fitsImageCap(counts: GridCounts, cap: number): boolean {
+  const m = counts.reduce((s, n) => s + n, 0);
+  if (m <= cap) return true;
+  for (let grid = 2; grid <= MAX_GRID; grid++) {
+    let eligible = 0;
+    for (let g = grid; g <= MAX_GRID; g++) eligible += counts[g] ?? 0;
+    if (eligible >= 2 && m - eligible + Math.ceil(eligible / (grid * grid)) <= cap) return true;
+  }
+  return false;
 }

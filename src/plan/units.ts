@@ -3,7 +3,7 @@
  * (page marker, heading, paragraph or sentence group, figure introduction), at most one figure,
  * its token estimate, and how good a place it is to start a new chunk before it.
  */
-import type { DocumentModel, FigureBlock } from "../model/document.js";
+import type { DocumentModel, FigureBlock, FigureKind } from "../model/document.js";
 import { countTextTokens } from "../budget/tokens.js";
 import type { ProfileData } from "../budget/profiles.js";
 import { figureContent, figureTextPart } from "./figure-content.js";
@@ -19,6 +19,9 @@ export interface UnitFigure {
   /** size of the extracted image (before the planner's resize) */
   width: number;
   height: number;
+  kind?: FigureKind;
+  /** the document's minTextPx: longest side at which its smallest text is 12 px high */
+  minTextPx?: number;
 }
 
 export interface Unit {
@@ -188,5 +191,13 @@ export function buildUnits(doc: DocumentModel, opts: UnitOptions): Unit[] {
 }
 
 function toUnitFigure(block: FigureBlock, page: number): UnitFigure {
-  return { id: block.id, page, caption: block.caption, width: block.width, height: block.height };
+  return {
+    id: block.id,
+    page,
+    caption: block.caption,
+    width: block.width,
+    height: block.height,
+    kind: block.kind,
+    ...(block.minTextPx ? { minTextPx: block.minTextPx } : {}),
+  };
 }

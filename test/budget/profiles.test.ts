@@ -15,7 +15,7 @@ describe("resolveProfile", () => {
     const p = resolveProfile({});
     expect(p.id).toBe("mistral-small-2603");
     expect(p.window).toBe(262_144);
-    expect(p.image).toEqual({ patch: 28, maxSide: 1540, minSide: 768 });
+    expect(p.image).toEqual({ patch: 28, maxSide: 1540, minSide: 768, legibleTextPx: 12 });
     expect(p.safetyFactor).toBe(1.1);
     expect(p.maxImages).toBe(8);
     expect(p.known).toBe(true);
@@ -56,7 +56,7 @@ describe("resolveProfile", () => {
     expect(resolveProfile({ configFile: file, provider: "openai" }).maxImages).toBe(2);
     const tiny = resolveProfile({ configFile: file, model: "tiny", provider: "openai" });
     expect(tiny).toMatchObject({ id: "tiny-vlm", window: 16_384, known: true });
-    expect(tiny.image).toEqual({ patch: 28, maxSide: 896, minSide: 768 });
+    expect(tiny.image).toEqual({ patch: 28, maxSide: 896, minSide: 768, legibleTextPx: 12 });
     expect(pricesFor(tiny, "openai")[0]!.inputPerM).toBe(1);
     expect(() => resolveProfile({ configFile: join(testOutDir("budget-profiles"), "nope.json") })).toThrow(/not found/);
     const bad = join(testOutDir("budget-profiles"), "bad.json");

@@ -121,9 +121,24 @@ describe("selectFigures", () => {
       [page(1, { images: [image([0, 0, 612, 792], 1700)] }), page(2, { textOps: 40 }), page(3, { textOps: 1 })],
       [layout(1, [], false), layout(2, broken, false), layout(3, [], false)],
     );
-    expect(figs[0]).toEqual([{ bbox: [0, 0, 612, 792], kind: "page-scan", captionLines: [], sourceScale: 2.7777777777777777 }]);
+    // no text anywhere to measure: the scan's text is assumed at body size (10 pt): 12 px at 792·12/10
+    expect(figs[0]).toEqual([{ bbox: [0, 0, 612, 792], kind: "page-scan", captionLines: [], sourceScale: 2.7777777777777777, minTextPx: 951 }]);
     expect(figs[1].map((f) => f.kind)).toEqual(["page-scan"]);
     expect(figs[2]).toEqual([]);
+  });
+
+  it("records the size at which a figure's smallest label is 12 px high", () => {
+    const chart = { bbox: [100, 100, 400, 300] as [number, number, number, number], paths: 60, segments: 400, shapedPaths: 50, rulePaths: 10, filledPaths: 30, inkArea: 20000 };
+    // tick labels of 5 pt inside the chart; body text of 10 pt below it does not count
+    const labels = [line("0 10 20 30", [110, 280, 300, 285], 5), line("Trips per day", [110, 110, 200, 118], 8)];
+    const body = Array.from({ length: 6 }, (_, i) => line("running text of the report in ten point type here", [72, 500 + i * 14, 540, 510 + i * 14], 10));
+    const [figs] = selectFigures([page(1, { drawings: [chart] })], [layout(1, [...labels, ...body])]);
+    expect(figs).toHaveLength(1);
+    const side = Math.max(figs[0].bbox[2] - figs[0].bbox[0], figs[0].bbox[3] - figs[0].bbox[1]);
+    expect(figs[0].minTextPx).toBe(Math.ceil((side * 12) / 5));
+    // a photo with no text inside has no floor
+    const [photo] = selectFigures([page(1, { images: [image([100, 100, 400, 300], 800)] })], [layout(1, body)]);
+    expect(photo[0].minTextPx).toBeUndefined();
   });
 
   it("keeps vector charts and skips ruled tables full of text", () => {

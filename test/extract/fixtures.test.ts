@@ -17,7 +17,7 @@ import { figureBlocks, type Extraction } from "../../src/model/document.js";
 import { repoRoot } from "../support/paths.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
-const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like"];
+const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like", "scanned-pages"];
 
 function readTruth(name: string): Truth {
   return JSON.parse(readFileSync(join(fixturesDir, `${name}.truth.json`), "utf8")) as Truth;
@@ -102,6 +102,8 @@ describe("fixture generator", () => {
     expect(readTruth("sample/bike-share-report").figures).toHaveLength(3);
     expect(readTruth("two-columns").hyphenatedWords.length).toBeGreaterThan(0);
     expect(readTruth("scan-like").figures.map((f) => f.kind)).toEqual(["page-scan"]);
+    // more scanned pages than a small image cap, each an image of the same size at the same place
+    expect(readTruth("scanned-pages").figures.map((f) => f.kind)).toEqual(new Array(6).fill("page-scan"));
   });
 });
 

@@ -36,6 +36,26 @@ describe("planning the project's fixtures", () => {
   }
 });
 
+describe("planning a scanned document (fixtures/scanned-pages.pdf)", () => {
+  it("sends every page as its own image, never tiled, splitting when the image cap is lower than the pages", async () => {
+    const { document } = await extract(join(fixtureDir, "scanned-pages.pdf"), { render: false });
+    const scans = figureBlocks(document);
+    expect(scans.map((f) => f.kind)).toEqual(new Array(6).fill("page-scan"));
+    for (const cap of [8, 4, 2]) {
+      const capped = resolveProfile({ maxImages: cap });
+      const plan = planDocument(document, { ...options, profile: capped });
+      checkPlanInvariants(document, plan, capped);
+      const content = plan.requests.filter((r) => r.kind !== "reduce");
+      expect(content, `cap ${cap}`).toHaveLength(Math.ceil(6 / cap));
+      for (const r of content) {
+        expect(r.parts.some((p) => p.type === "sheet")).toBe(false);
+        // sent as extracted: never shrunk, since the scan is already below its legibility floor
+        for (const p of r.parts) if (p.type === "image") expect([p.width, p.height]).toEqual([scans[0]!.width, scans[0]!.height]);
+      }
+    }
+  });
+});
+
 describe.skipIf(!hasCorpus)("planning the real corpus", () => {
   it("tracemonkey.pdf is one request with all its figures", async () => {
     const { document } = await extract(corpusFile("real/tracemonkey.pdf"), { render: false });
@@ -45,6 +65,26 @@ describe.skipIf(!hasCorpus)("planning the real corpus", () => {
     expect(plan.requests).toHaveLength(1);
     expect(plan.requests[0]!.figureIds).toEqual(figureBlocks(document).filter((f) => figureContent(f) !== "text").map((f) => f.id));
     expect(figureBlocks(document).length).toBeGreaterThan(0);
+  });
+
+  it("TAMReview.pdf sends each page scan alone at 1200 px or more on its long side", async () => {
+    // its text layer is broken from page 2 on: the page images are the text
+    const { document } = await extract(corpusFile("real/TAMReview.pdf"), { render: false });
+    const scans = figureBlocks(document).filter((f) => f.kind === "page-scan");
+    expect(scans.length).toBeGreaterThanOrEqual(20);
+    for (const f of scans) expect(f.minTextPx).toBeGreaterThan(0);
+    const plan = planDocument(document, options);
+    checkPlanInvariants(document, plan, profile);
+    const sent = new Map<string, number>();
+    for (const r of plan.requests) {
+      for (const p of r.parts) {
+        if (p.type === "image") sent.set(p.figureId, Math.max(p.width, p.height));
+        if (p.type === "sheet") for (const c of p.cells) expect(scans.some((s) => s.id === c.figureId)).toBe(false);
+      }
+    }
+    for (const f of scans) expect(sent.get(f.id), f.id).toBeGreaterThanOrEqual(1200);
+    // 8 images per request: the fewest requests that hold every scan as its own image
+    expect(plan.requests.filter((r) => r.kind === "map")).toHaveLength(Math.ceil(figureBlocks(document).length / 8));
   });
 
   it("DA-619p.pdf needs more than one request", async () => {

@@ -8,6 +8,8 @@ import { documentHeader, systemPrompt } from "../../src/plan/prompts.js";
 import { estimateTextTokens } from "../../src/budget/tokens.js";
 import type { ModelProfile } from "../../src/budget/profiles.js";
 import { framingTokens } from "../../src/plan/request.js";
+import { MIN_TEXT_PX_REFERENCE } from "../../src/plan/legibility.js";
+import { LABEL_HEIGHT } from "../../src/plan/sheets.js";
 
 export function requestText(r: Plan["requests"][number]): string {
   return r.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
@@ -37,6 +39,32 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
     const shown = r.parts.flatMap((p) => (p.type === "image" ? [p.figureId] : p.type === "sheet" ? p.cells.map((c) => c.figureId) : []));
     expect([...shown].sort()).toEqual([...r.figureIds].sort());
     for (const id of r.figureIds) expect(requestText(r)).toContain(`Figure ${id} (page `);
+  }
+
+  // 2b. legibility: no figure is sent (alone or in a sheet cell) with its smallest text under the
+  // profile's legible height, unless it was extracted too small for that; page scans are never tiled
+  const legible = profile.image.legibleTextPx ?? 12;
+  const blocks = new Map(figureBlocks(doc).map((f) => [f.id, f]));
+  for (const r of content) {
+    let smallest: number | undefined;
+    for (const part of r.parts) {
+      const sent =
+        part.type === "image"
+          ? [{ id: part.figureId, side: Math.max(part.width, part.height), tiled: false }]
+          : part.type === "sheet"
+            ? part.cells.map((c) => ({ id: c.figureId, side: Math.max(c.width, c.height), tiled: true }))
+            : [];
+      for (const s of sent) {
+        const fig = blocks.get(s.id)!;
+        if (s.tiled) expect(fig.kind, `${s.id} is a page scan in a sheet`).not.toBe("page-scan");
+        if (!fig.minTextPx) continue;
+        const floor = Math.min(Math.max(fig.width, fig.height), profile.image.maxSide, Math.ceil((fig.minTextPx * legible) / MIN_TEXT_PX_REFERENCE));
+        expect(s.side, `${s.id} sent below its legibility floor`).toBeGreaterThanOrEqual(floor);
+        const px = Math.floor((MIN_TEXT_PX_REFERENCE * s.side) / fig.minTextPx);
+        smallest = smallest === undefined ? px : Math.min(smallest, px);
+      }
+    }
+    expect(r.smallestTextPx, `${r.id} smallest text sent`).toBe(smallest);
   }
 
   // 3. every text block exactly once across content requests, in order
@@ -92,7 +120,16 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
       estimateTextTokens(header, profile) +
       framingTokens(profile, 1);
     const total = maps.reduce((s, m) => s + m.totalTokens - overhead, 0);
-    const lowerBound = Math.ceil(total / (limit - overhead));
+    // figures that may not be tiled (page scans, floors above a 2×2 cell) take an image slot each
+    const legibleAt = profile.image.legibleTextPx ?? 12;
+    const cell = Math.floor(plan.imageMaxSide / 2) - LABEL_HEIGHT;
+    const alone = figureBlocks(doc).filter(
+      (f) =>
+        f.kind === "page-scan" ||
+        (f.minTextPx !== undefined &&
+          Math.min(Math.max(f.width, f.height), Math.ceil((f.minTextPx * legibleAt) / MIN_TEXT_PX_REFERENCE)) > cell),
+    ).length;
+    const lowerBound = Math.max(Math.ceil(total / (limit - overhead)), Math.ceil(alone / plan.maxImages));
     expect(maps.length).toBeLessThanOrEqual(lowerBound + 1);
     // and the reduces combine every map exactly once, ending in one final reduce
     const reduces = plan.requests.filter((r) => r.kind === "reduce");

@@ -41,6 +41,10 @@ export interface SyntheticOptions {
   seed?: number;
   /** one paragraph with this many sentences on page 1 */
   hugeParagraphSentences?: number;
+  /** kind of every figure (default raster) */
+  figureKind?: "raster" | "vector" | "mixed" | "page-scan";
+  /** minTextPx of every figure (default none: no text inside) */
+  minTextPx?: number;
 }
 
 export function syntheticDoc(o: SyntheticOptions): DocumentModel {
@@ -69,12 +73,13 @@ export function syntheticDoc(o: SyntheticOptions): DocumentModel {
           blocks.push({
             type: "figure",
             id: `p${n}-f${f}`,
-            kind: "raster",
+            kind: o.figureKind ?? "raster",
             bbox: [50, 100, 500, 400],
             caption: `Figure ${n}.${f}: ${sentence(r, 6)}`,
             file: `figures/p${n}-f${f}.png`,
             width,
             height,
+            ...(o.minTextPx ? { minTextPx: o.minTextPx } : {}),
           });
         }
       }

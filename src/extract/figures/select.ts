@@ -9,6 +9,7 @@ import type { FigureRegion, PageLayout, TextLine } from "../types.js";
 import type { DrawingCluster, ImagePlacement, PageFigureCandidates } from "./analyze.js";
 import { findCaptions, type Caption } from "./captions.js";
 import { area, clusterBoxes, gapBetween, height, intersect, overlapArea, union, width, xOverlap } from "./geometry.js";
+import { minTextPxFromLines, minTextPxOfScan } from "./legibility.js";
 
 /** The same image (or vector drawing) on this many pages is a logo or ornament. */
 const REPEAT_PAGES = 3;
@@ -76,8 +77,11 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   const lines = layout.lines;
 
   const images = dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint));
-  const imageCover = images.reduce((s, im) => s + area(im.bbox), 0) / pageArea;
-  const biggest = images.reduce<ImagePlacement | undefined>(
+  // a scanner gives every page an image of the same size at the same place: on a page without
+  // text, one that large is the page, not a repeated logo
+  const pageImages = layout.textLayer ? images : dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint) || area(im.bbox) >= 0.5 * pageArea);
+  const imageCover = pageImages.reduce((s, im) => s + area(im.bbox), 0) / pageArea;
+  const biggest = pageImages.reduce<ImagePlacement | undefined>(
     (b, im) => (!b || area(im.bbox) > area(b.bbox) ? im : b),
     undefined,
   );
@@ -85,7 +89,8 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   // Scanned page, or glyphs without usable text: the reader needs the page as an image.
   // (a page whose only glyphs are a page number is not worth an image)
   if (!layout.textLayer && (imageCover >= 0.5 || c.textOps >= 10 || lines.length >= 3)) {
-    const scan: FigureRegion = { bbox: pageBox, kind: "page-scan", captionLines: [] };
+    // its text is pixels only: assume the document's body size until the render measures it
+    const scan: FigureRegion = { bbox: pageBox, kind: "page-scan", captionLines: [], minTextPx: minTextPxOfScan(pageBox, bodySize) };
     if (biggest && area(biggest.bbox) >= 0.5 * pageArea) {
       const s = sourceScale(biggest);
       if (s) scan.sourceScale = s;
@@ -189,7 +194,12 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
 
   return mergedFigures
     .sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0])
-    .map((f) => toRegion(f, pageBox));
+    .map((f) => {
+      const region = toRegion(f, pageBox);
+      const need = minTextPxFromLines(region.bbox, lines, new Set(region.captionLines));
+      if (need !== undefined) region.minTextPx = need;
+      return region;
+    });
 }
 
 function isBackgroundPanel(d: DrawingCluster, cover: number, linesOn: number): boolean {

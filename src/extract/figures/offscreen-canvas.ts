@@ -1,0 +1,76 @@
+/**
+ * `OffscreenCanvas` and `ImageData` for pdf.js's parser side in Node, on @napi-rs/canvas. With them
+ * pdf.js hands every JPEG, grey ones included, to the platform's ImageDecoder (jpeg-decoder.ts)
+ * instead of decoding it in JavaScript, and ships other images as ready-made bitmaps. Installed in
+ * the extraction workers only, before pdf.js first asks whether the platform has them.
+ */
+import { createRequire } from "node:module";
+
+import type { Canvas } from "@napi-rs/canvas";
+
+type CanvasModule = typeof import("@napi-rs/canvas");
+const require = createRequire(import.meta.url);
+let canvasModule: CanvasModule | undefined;
+// loaded on first use (pdf.js constructs these synchronously); text-only documents never do
+const canvasLib = (): CanvasModule => (canvasModule ??= require("@napi-rs/canvas") as CanvasModule);
+
+/** pdf.js draws the returned "bitmap" like an image and closes it when done with it. */
+function asBitmap<T extends { width: number; height: number }>(canvas: T): T & { close(): void } {
+  return Object.assign(canvas, {
+    close() {
+      canvas.width = 0;
+      canvas.height = 0;
+    },
+  });
+}
+
+class NodeOffscreenCanvas {
+  private canvas: Canvas;
+
+  constructor(width: number, height: number) {
+    this.canvas = canvasLib().createCanvas(Math.max(1, width), Math.max(1, height));
+  }
+
+  get width(): number {
+    return this.canvas.width;
+  }
+
+  set width(v: number) {
+    this.canvas.width = v;
+  }
+
+  get height(): number {
+    return this.canvas.height;
+  }
+
+  set height(v: number) {
+    this.canvas.height = v;
+  }
+
+  getContext(kind: "2d", options?: unknown) {
+    void options;
+    return this.canvas.getContext(kind);
+  }
+
+  /** the drawn canvas becomes the bitmap; this one starts over empty, as the standard says */
+  transferToImageBitmap() {
+    const drawn = this.canvas;
+    this.canvas = canvasLib().createCanvas(drawn.width, drawn.height);
+    return asBitmap(drawn);
+  }
+}
+
+/** ImageData constructed before @napi-rs/canvas is loaded still gets the native class. */
+function NodeImageData(...args: unknown[]) {
+  const { ImageData } = canvasLib();
+  return new (ImageData as unknown as new (...a: unknown[]) => unknown)(...args);
+}
+
+/** Installs OffscreenCanvas and ImageData where the platform has none; true when it did. */
+export function installOffscreenCanvas(): boolean {
+  const g = globalThis as { OffscreenCanvas?: unknown; ImageData?: unknown };
+  if (g.OffscreenCanvas !== undefined) return false;
+  g.OffscreenCanvas = NodeOffscreenCanvas;
+  g.ImageData ??= NodeImageData;
+  return true;
+}
