@@ -203,7 +203,7 @@ async function handBack(w: PdfWorker, inFlight?: Promise<unknown>): Promise<void
 /** Cross-page passes (running heads, figure selection, heading scale) and the page blocks. */
 function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, analyses: PageAnalysis[]) {
   const layouts = analyses.map((a) => a.layout);
-  const warnings: string[] = [];
+  const warnings: string[] = [...(meta.warnings ?? [])];
   for (const a of analyses) {
     if (a.error) warnings.push(`page ${a.layout.number}: could not be read (${a.error})`);
     for (const w of a.candidates.warnings) warnings.push(w);

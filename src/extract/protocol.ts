@@ -25,6 +25,8 @@ export interface DocMeta {
   producer?: string;
   encrypted: boolean;
   outline: OutlineEntry[];
+  /** what opening worked around (skipped attachments, a rebuilt trailer) */
+  warnings?: string[];
 }
 
 export interface PageAnalysis {

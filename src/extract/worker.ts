@@ -63,9 +63,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       // a pooled worker serves one document after another: never keep the previous one
       await opened?.doc.destroy().catch(() => undefined);
       opened = undefined;
-      const data = new Uint8Array(await readFile(req.file));
-      opened = await openPdf(req.file, data, req.password);
-      const meta: DocMeta = { numPages: opened.doc.numPages, encrypted: opened.encrypted, outline: [] };
+      const reread = async () => new Uint8Array(await readFile(req.file));
+      opened = await openPdf(req.file, await reread(), req.password, reread);
+      const meta: DocMeta = { numPages: opened.doc.numPages, encrypted: opened.encrypted, outline: [], warnings: opened.warnings };
       if (req.withMeta) {
         try {
           const { info } = await opened.doc.getMetadata();
@@ -90,7 +90,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     case "count": {
       let pages: number | undefined;
       try {
-        const other = await openPdf(req.file, new Uint8Array(await readFile(req.file)));
+        const reread = async () => new Uint8Array(await readFile(req.file));
+        const other = await openPdf(req.file, await reread(), undefined, reread);
         pages = other.doc.numPages;
         await other.doc.destroy();
       } catch {
