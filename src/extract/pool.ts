@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { WorkerReply, WorkerRequest } from "./protocol.js";
+import type { WorkerProgress, WorkerReply, WorkerRequest } from "./protocol.js";
 
 function workerEntry(): { url: URL; execArgv: string[] } {
   const js = new URL("./worker.js", import.meta.url);
@@ -40,7 +40,7 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 
 export class PdfWorker {
   private readonly worker: Worker;
-  private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+  private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (p: WorkerProgress) => void };
   private dead?: Error;
   /** documents this worker has opened */
   opens = 0;
@@ -53,7 +53,11 @@ export class PdfWorker {
     // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
     // process alive even after unref())
     this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-    this.worker.on("message", (msg: WorkerReply) => {
+    this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
+      if (msg.op === "page-text" || msg.op === "page") {
+        this.pending?.progress?.(msg);
+        return;
+      }
       if (msg.op === "closed" && msg.heapUsedMb !== undefined) this.heapAfterCloseMb = msg.heapUsedMb;
       const p = this.pending;
       this.pending = undefined;
@@ -73,12 +77,13 @@ export class PdfWorker {
     return !this.dead;
   }
 
-  call(req: WorkerRequest): Promise<WorkerReply> {
+  /** one request at a time; progress receives what the worker reports before its answer */
+  call(req: WorkerRequest, progress?: (p: WorkerProgress) => void): Promise<WorkerReply> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new Error("PdfWorker: one request at a time"));
     if (req.op === "open") this.opens++;
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending = { resolve, reject, progress };
       this.worker.postMessage(req);
     });
   }

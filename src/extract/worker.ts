@@ -11,8 +11,9 @@ import { analyzePageFigures } from "./figures/analyze.js";
 import { readPageLayout } from "./layout.js";
 import { openPdf, oneLine, type OpenedPdf } from "./open.js";
 import { ensurePdfjsWorker } from "./pdfjs.js";
+import { operatorListWithin } from "./operator-list-limit.js";
 import { readOutline } from "./outline.js";
-import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
+import type { DocMeta, PageAnalysis, RenderedItem, WorkerProgress, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
 
 installSyncDecompression();
@@ -48,7 +49,7 @@ const collectGarbage = (() => {
   }
 })();
 
-const send = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
+const send = (msg: WorkerReply | WorkerProgress, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
 
 parentPort!.on("message", (req: WorkerRequest) => {
   handle(req).catch((err: unknown) => {
@@ -82,9 +83,14 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case "analyze": {
-      const out: PageAnalysis[] = [];
-      for (const n of req.pages) out.push(await analyzePage(n));
-      send({ op: "analyzed", pages: out });
+      for (const n of req.pages) {
+        const analysis = await analyzePage(n, req.pageTimeoutMs, req.maxOps);
+        send({ op: "page", analysis });
+        // pdf.js goes on parsing a cut page in this thread (nothing stops its task): the main
+        // thread replaces this worker and sends the rest to a fresh one
+        if (analysis.drawingCut) break;
+      }
+      send({ op: "analyzed" });
       return;
     }
     case "count": {
@@ -143,7 +149,7 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
 }
 
-async function analyzePage(n: number): Promise<PageAnalysis> {
+async function analyzePage(n: number, timeoutMs: number, maxOps: number): Promise<PageAnalysis> {
   let page;
   try {
     page = await opened!.doc.getPage(n);
@@ -151,8 +157,18 @@ async function analyzePage(n: number): Promise<PageAnalysis> {
     return emptyPage(n, 612, 792, (err as Error)?.message ?? String(err));
   }
   try {
-    const layout = await readPageLayout(page, n);
+    // a drawing that never ends is cut: the text read so far is kept, the figures are not trusted
+    const { opList, cut } = await operatorListWithin(page, timeoutMs, maxOps);
+    const layout = await readPageLayout(page, n, opList);
+    // the text is safe with the main thread before figure analysis, which could still exhaust the worker
+    send({ op: "page-text", layout });
     let candidates;
+    if (cut) {
+      candidates = emptyCandidates(n, layout.width, layout.height);
+      const why = cut === "time" ? `took longer than ${Math.round(timeoutMs / 1000)} s to draw` : `has more than ${maxOps.toLocaleString("en")} drawing operations`;
+      candidates.warnings.push(`page ${n}: the page ${why} (its drawing loops or explodes): its figures are left out, the text read so far is kept`);
+      return { layout, candidates, drawingCut: true };
+    }
     try {
       candidates = await analyzePageFigures(page, layout);
     } catch (err) {
