@@ -67,6 +67,9 @@ export interface SummarizeOptions {
   profilesFile?: string;
   /** per-attempt request timeout */
   timeoutMs?: number;
+  /** extraction's limits: per document (--timeout) and per page (--page-timeout) */
+  extractTimeoutMs?: number;
+  pageTimeoutMs?: number;
   maxRetries?: number;
 }
 
@@ -168,7 +171,7 @@ async function run(
   ctx.signal?.throwIfAborted();
 
   const t0 = Date.now();
-  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide, sha256: ctx.sha256 });
+  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide, sha256: ctx.sha256, timeoutMs: options.extractTimeoutMs, pageTimeoutMs: options.pageTimeoutMs });
   emit({
     type: "extracted",
     document: pdfPath,

@@ -3,8 +3,9 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { CommandContext } from "../cli.js";
 import { ExitCode } from "../errors.js";
 import { extract, writeExtraction } from "../extract/index.js";
+import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 
-interface ExtractCliOptions {
+interface ExtractCliOptions extends TimeLimitCliOptions {
   out?: string;
   pages?: string;
   password?: string;
@@ -20,7 +21,7 @@ function positiveInt(value: string): number {
 
 /** `longdoc extract <pdf>`: extraction only, no model (DESIGN.md §1–2). */
 export function registerExtract(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command("extract")
     .description("extraction only, no model: document.json, document.md, figures/")
     .argument("<pdf>", "the PDF to read")
@@ -28,10 +29,10 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .option("--pages <range>", "pages to read, e.g. 1-20,35")
     .option("--password <pw>", "password of an encrypted PDF")
     .option("--image-max-side <px>", "longest side of figure images", positiveInt)
-    .option("--json", "print the document model on stdout")
-    .action(async (pdf: string, opts: ExtractCliOptions) => {
+    .option("--json", "print the document model on stdout");
+  addTimeLimitOptions(cmd).action(async (pdf: string, opts: ExtractCliOptions) => {
       const started = Date.now();
-      const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide });
+      const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
       const outDir = resolve(opts.out ?? join("longdoc-out", basename(pdf, extname(pdf))));
       await writeExtraction(extraction, outDir);
       const doc = extraction.document;

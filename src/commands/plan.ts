@@ -3,8 +3,9 @@ import type { CommandContext } from "../cli.js";
 import { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
 import { ExitCode } from "../errors.js";
 import type { Task } from "../plan/prompts.js";
+import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 
-interface PlanCliOptions {
+interface PlanCliOptions extends TimeLimitCliOptions {
   json?: boolean;
   pages?: string;
   password?: string;
@@ -35,7 +36,7 @@ function providerFromEnv(): string {
 
 /** `longdoc plan <pdf>`: token budget and request plan, no network (DESIGN.md §1, §5). */
 export function registerPlan(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command("plan")
     .description("token budget and request plan, no network")
     .argument("<pdf>", "the PDF to plan")
@@ -50,8 +51,8 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .option("--max-images <n>", "images per request the endpoint accepts", positiveInt)
     .option("--image-max-side <px>", "longest side of any image sent (default 1540)", positiveInt)
     .option("--prompt <text>", "extra instruction for the model (counted in the plan)")
-    .addOption(new Option("--task <task>", "what the requests ask for").choices(["summarize", "figures"]).default("summarize"))
-    .action(async (pdf: string, opts: PlanCliOptions) => {
+    .addOption(new Option("--task <task>", "what the requests ask for").choices(["summarize", "figures"]).default("summarize"));
+  addTimeLimitOptions(cmd).action(async (pdf: string, opts: PlanCliOptions) => {
       const options = {
         task: opts.task,
         model: opts.model,
@@ -64,6 +65,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
         prompt: opts.prompt,
         pages: opts.pages,
         password: opts.password,
+        ...timeLimitsMs(opts),
       };
       // loaded on use: the planner pulls in the tokenizer, which `extract` and `--help` do not need
       const { plan: planPdf, profileFor } = await import("../plan/library.js");

@@ -3,13 +3,14 @@ import type { CommandContext } from "../cli.js";
 import { DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
 import type { SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
+import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 
 /** Options of `summarize` and `figures` as commander parses them (DESIGN.md §1). */
 export type SummarizeCliOptions = Pick<
   SummarizeOptions,
   | "provider" | "baseUrl" | "model" | "contextWindow" | "maxOutputTokens" | "reasoning"
   | "maxImages" | "imageMaxSide" | "pages" | "password" | "prompt"
-> & {
+> & TimeLimitCliOptions & {
   /** --schema FILE (SummarizeOptions.schemaFile) */
   schema?: string;
   out: string;
@@ -36,7 +37,7 @@ function nonNegativeNumber(value: string): number {
 
 /** The common options; a batch layer may add more to the same commands. */
 export function addModelOptions(cmd: Command): Command {
-  return cmd
+  return addTimeLimitOptions(cmd)
     .addOption(new Option("--provider <name>", "where requests go (default: from the environment)").choices(["mistral", "openrouter", "openai", "offline"]))
     .option("--base-url <url>", "endpoint of an OpenAI-compatible server (also overrides the others)")
     .option("--model <id>", "model id (default mistral-small-2603)")
@@ -79,6 +80,8 @@ export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): Summariz
     cache: o.cache,
     cacheDir: o.cacheDir,
     dryRun: o.dryRun,
+    extractTimeoutMs: timeLimitsMs(o).timeoutMs,
+    pageTimeoutMs: timeLimitsMs(o).pageTimeoutMs,
   };
 }
 
