@@ -47,7 +47,11 @@ export interface ExtractOptions {
 /** below the 60 s a caller (a batch's per-file cap, a CI step) would allow one file */
 export const DEFAULT_TIMEOUT_MS = 50_000;
 export const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
-/** past its page deadline, the time a worker has to cut the drawing and answer before it is stopped */
+/**
+ * past its page deadline, the time a worker has to cut the drawing and answer before it is stopped:
+ * the cut counts the worker's own CPU time, and on a loaded machine that lags the clock (up to 3×)
+ */
+const PAGE_GRACE_FACTOR = 2;
 const PAGE_GRACE_MS = 3_000;
 /**
  * operators one page may produce before its drawing is cut (~100–200 MB of operator list): real
@@ -87,7 +91,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   const timeout = new Promise<never>((_, reject) => (timedOut = reject));
   timeout.catch(() => undefined);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const limits: PageLimits = { pageTimeoutMs: opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS, maxOps: MAX_PAGE_OPS, graceMs: PAGE_GRACE_MS };
+  const pageTimeoutMs = opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
+  const limits: PageLimits = { pageTimeoutMs, maxOps: MAX_PAGE_OPS, graceMs: PAGE_GRACE_FACTOR * pageTimeoutMs + PAGE_GRACE_MS };
   // pages read so far, for the message when the document's limit is reached
   let pagesRead = 0;
   let pagesWanted = 0;
@@ -203,7 +208,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       workers.splice(0, workers.length, slots[0].worker);
       // past the document's limit, figures are left out rather than the document failed: its text is complete
       clearTimeout(timer);
-      const rendered = await renderAll(pending, maxSide, (items) => renderWatched(slots[0], items, maxSide, limits.pageTimeoutMs, deadline));
+      const rendered = await renderAll(pending, maxSide, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs + limits.graceMs, deadline));
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {

@@ -5,6 +5,7 @@
  * to stop. What was read before the cut (the text drawn so far) stays usable.
  * A hang inside one chunk is not seen here: the main thread's watchdog stops the worker for that.
  */
+import { readFileSync } from "node:fs";
 import { ANALYSIS_OPERATOR_LIST, type PDFPageProxy } from "./pdfjs.js";
 
 export type OperatorList = Awaited<ReturnType<PDFPageProxy["getOperatorList"]>>;
@@ -29,6 +30,24 @@ interface PageInternals {
 
 /** how often the list's growth is checked */
 const POLL_MS = 25;
+/** however busy the machine, a page is cut once this many times its limit has passed on the clock */
+const MAX_WALL_FACTOR = 3;
+
+/**
+ * CPU time of the calling thread in ms (Linux: /proc/thread-self/stat, utime + stime in 1/100 s),
+ * or undefined elsewhere. A page's limit counts the work its own thread did: on a loaded machine
+ * (a batch, a test run, other jobs) a normal page can take several times longer on the clock.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/thread-self/stat", "latin1");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields after the name start at field 3 (state): utime is field 14, stime 15
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * pdf.js parses a page (and the forms it calls, recursively) as one long chain of promise
@@ -75,6 +94,17 @@ export async function operatorListWithin(page: PDFPageProxy, timeoutMs: number, 
   }
   checkOnClockReads();
   const started = performance.now();
+  const cpuAtStart = threadCpuMs();
+  let cpuCheckedAt = 0;
+  // past the limit on the clock, whether the thread itself worked that long (read at most every 100 ms)
+  const overTime = () => {
+    const wall = performance.now() - started;
+    if (wall <= timeoutMs) return false;
+    if (cpuAtStart === undefined || wall > MAX_WALL_FACTOR * timeoutMs) return true;
+    if (wall - cpuCheckedAt < 100) return false;
+    cpuCheckedAt = wall;
+    return (threadCpuMs() ?? Infinity) - cpuAtStart > timeoutMs;
+  };
   let timer: NodeJS.Timeout | undefined;
   let cut: "time" | "size" | undefined;
   const intentState = state;
@@ -83,7 +113,7 @@ export async function operatorListWithin(page: PDFPageProxy, timeoutMs: number, 
       if (cut) return true;
       const length = intentState.operatorList?.fnArray.length ?? 0;
       if (length > maxOps) cut = "size";
-      else if (performance.now() - started > timeoutMs) cut = "time";
+      else if (overTime()) cut = "time";
       if (!cut) return false;
       // pdf.js is told at once: its parser stops at its next time share
       internals._abortOperatorList!({ intentState, reason: new Error(`operator list cut (${cut})`), force: true });

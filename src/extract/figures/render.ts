@@ -6,6 +6,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
+import { limitTilingPattern } from "./pattern-limit.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
 /** A rendered figure plus anything the document's warnings should say about it. */
@@ -43,19 +44,19 @@ function colourStats(px: Uint8ClampedArray | Buffer, limit: number): { colours: 
   const seen = new Set<number>();
   const n = px.length / 4;
   const step = Math.max(1, Math.floor(n / 40000));
-  let min = 255;
-  let max = 0;
+  // per channel: a gradient between colours of one lightness (red to green) is not uniform
+  const min = [255, 255, 255];
+  const max = [0, 0, 0];
   for (let i = 0; i < n; i += step) {
     const o = i * 4;
-    const r = px[o];
-    const g = px[o + 1];
-    const b = px[o + 2];
-    const lum = (r * 3 + g * 6 + b) / 10;
-    if (lum < min) min = lum;
-    if (lum > max) max = lum;
-    if (seen.size < limit) seen.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+    for (let c = 0; c < 3; c++) {
+      const v = px[o + c];
+      if (v < min[c]) min[c] = v;
+      if (v > max[c]) max[c] = v;
+    }
+    if (seen.size < limit) seen.add(((px[o] >> 3) << 10) | ((px[o + 1] >> 3) << 5) | (px[o + 2] >> 3));
   }
-  return { colours: seen.size, uniform: max - min < 4 };
+  return { colours: seen.size, uniform: max.every((v, c) => v - min[c] < 4) };
 }
 
 /** A region's pixels (RGBA) as pdf.js draws them. */
@@ -78,7 +79,7 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
   });
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
-  let task: { _internalRenderTask?: { operatorList?: CullOperatorList } } | undefined;
+  let task: { _internalRenderTask?: { operatorList?: CullOperatorList & { argsArray: unknown[] } } } | undefined;
   const cull = cullOffCanvasText(
     () => task?._internalRenderTask?.operatorList,
     (id) => {
@@ -93,7 +94,11 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
     canvas: canvas as unknown as HTMLCanvasElement,
     canvasContext: ctx as unknown as CanvasRenderingContext2D,
     viewport,
-    ...(opts.cullText === false ? {} : { operationsFilter: (i: number) => cull.filter(i) }),
+    // each operator passes here just before it runs: a runaway tiling pattern is tamed in place
+    operationsFilter: (i: number) => {
+      limitTilingPattern(task?._internalRenderTask?.operatorList?.argsArray[i]);
+      return opts.cullText === false || cull.filter(i);
+    },
   });
   task = rendering as unknown as typeof task;
   await rendering.promise;
