@@ -16,7 +16,7 @@ function positiveSeconds(value: string): number {
 
 export function addTimeLimitOptions(cmd: Command): Command {
   return cmd
-    .option("--timeout <s>", "give up reading a PDF after this many seconds (default 50)", positiveSeconds)
+    .option("--timeout <s>", "give up reading a PDF after this many seconds (default 45 + 0.25 a page)", positiveSeconds)
     .option("--page-timeout <s>", "a page slower than this loses its figures, keeps its text (default 10)", positiveSeconds);
 }
 

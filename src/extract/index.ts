@@ -32,20 +32,28 @@ export interface ExtractOptions {
   /** longest side of any figure image; default 1540 */
   imageMaxSide?: number;
   /**
-   * per-document limit (default 50 s): past it, pages not yet read fail the document (nothing
-   * partial is passed off as whole) and figures not yet drawn are left out with a warning
+   * per-document limit (default 45 s plus 0.25 s a page, so 45.25 s for one page and 195 s for 600):
+   * past it, pages not yet read fail the document (nothing partial is passed off as whole) and
+   * figures not yet drawn are left out with a warning
    */
   timeoutMs?: number;
   /** per-page limit (default 10 s): a page past it loses its figures (with a warning), keeps its text */
   pageTimeoutMs?: number;
+  /** called as each page is read, with the worker's time on it (benchmarks: the slowest page) */
+  onPageRead?: (page: number, ms: number) => void;
   /** worker threads for one document (1–2); default 2 with 4+ cores, else 1 (see defaultWorkers) */
   workers?: number;
   /** the file's sha256 when the caller has already read it (a batch does, to check resume) */
   sha256?: string;
 }
 
-/** below the 60 s a caller (a batch's per-file cap, a CI step) would allow one file */
-export const DEFAULT_TIMEOUT_MS = 50_000;
+/**
+ * the document's default limit: below the 60 s a caller (a batch's per-file cap, a CI step) would
+ * allow a short file, with room for long illustrated books (a 600-page one takes about a minute
+ * and a half on a loaded 2-core machine)
+ */
+export const DEFAULT_TIMEOUT_MS = 45_000;
+export const DEFAULT_TIMEOUT_PER_PAGE_MS = 250;
 export const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
 /**
  * past its page deadline, the time a worker has to cut the drawing and answer before it is stopped:
@@ -97,13 +105,13 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   let pagesRead = 0;
   let pagesWanted = 0;
   let givenUp = false;
-  const arm = (ms: number) => {
+  const arm = (ms: number, total = ms) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       givenUp = true;
       broken = true;
       const progress = pagesWanted ? ` with ${pagesRead} of ${pagesWanted} pages read` : "";
-      timedOut(new InputError(`${pdfPath}: gave up after ${Math.round(ms / 1000)} s${progress} (the PDF is too slow to read or loops; --timeout raises the limit)`, pdfPath));
+      timedOut(new InputError(`${pdfPath}: gave up after ${Math.round(total / 1000)} s${progress} (the PDF is too slow to read or loops; --timeout raises the limit)`, pdfPath));
     }, ms);
   };
   const within = <T>(p: Promise<T>) => Promise.race([p, timeout]);
@@ -124,7 +132,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   const t0 = Date.now();
   const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
   try {
-    const deadline = Date.now() + timeoutMs;
+    let deadline = Date.now() + timeoutMs;
     arm(timeoutMs);
     const wanted = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), 2));
     const first = acquireWorker();
@@ -143,6 +151,11 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const pageNumbers = parsePageRange(opts.pages, meta.numPages, pdfPath);
     if (pageNumbers.length === 0) throw new InputError(`${pdfPath}: the PDF has no pages`, pdfPath);
     pagesWanted = pageNumbers.length;
+    if (opts.timeoutMs === undefined) {
+      const extra = DEFAULT_TIMEOUT_PER_PAGE_MS * pageNumbers.length;
+      deadline += extra;
+      arm(deadline - Date.now(), timeoutMs + extra);
+    }
 
     const count = pageNumbers.length >= PAGES_PER_EXTRA_WORKER ? wanted : 1;
     if (count === 1) for (const w of workers.splice(1)) void handBack(w, early);
@@ -184,7 +197,10 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
         }
         let pages = 0;
         for (let r = nextRun++; r < runs.length; r = nextRun++) {
-          analyzed[r] = await within(analyzePagesWatched(slot, runs[r], limits, () => pagesRead++));
+          analyzed[r] = await within(analyzePagesWatched(slot, runs[r], limits, (a) => {
+            pagesRead++;
+            opts.onPageRead?.(a.layout.number, a.ms ?? 0);
+          }));
           pages += runs[r].length;
         }
         debug(`worker ${i + 1} analyzed ${pages} pages`);

@@ -63,7 +63,7 @@ function callWatched(
 }
 
 /** Analyses pages in order on the slot's worker; a stalled page is replaced by what was read of it. */
-export async function analyzePagesWatched(slot: WorkerSlot, pages: number[], limits: PageLimits, onPage?: () => void): Promise<PageAnalysis[]> {
+export async function analyzePagesWatched(slot: WorkerSlot, pages: number[], limits: PageLimits, onPage?: (a: PageAnalysis) => void): Promise<PageAnalysis[]> {
   const done: PageAnalysis[] = [];
   let rest = pages;
   while (rest.length > 0) {
@@ -79,7 +79,7 @@ export async function analyzePagesWatched(slot: WorkerSlot, pages: number[], lim
           if (p.op === "page-text") texts.set(p.layout.number, p.layout);
           else {
             done.push(p.analysis);
-            onPage?.();
+            onPage?.(p.analysis);
             rearm();
           }
         },
@@ -93,8 +93,9 @@ export async function analyzePagesWatched(slot: WorkerSlot, pages: number[], lim
     } catch (err) {
       if (!(err instanceof PageStalled)) throw err;
       const stalled = rest[done.length - before];
-      done.push(stalledPage(stalled, texts.get(stalled), err, limits));
-      onPage?.();
+      const page = stalledPage(stalled, texts.get(stalled), err, limits);
+      done.push(page);
+      onPage?.(page);
       rest = rest.slice(done.length - before);
       await slot.replace();
     }
@@ -110,13 +111,14 @@ function stalledPage(n: number, layout: PageLayout | undefined, err: PageStalled
   const empty = { page: n, width: layout?.width ?? 612, height: layout?.height ?? 792, images: [], drawings: [], textOps: 0, warnings: [] as string[] };
   if (layout) {
     empty.warnings.push(`page ${n}: the page ${why}: its figures are left out, its text is kept`);
-    return { layout, candidates: empty, drawingCut: true };
+    return { layout, candidates: empty, drawingCut: true, ms: limits.pageTimeoutMs + limits.graceMs };
   }
   return {
     layout: { number: n, width: empty.width, height: empty.height, lines: [], textLayer: false },
     candidates: empty,
     error: `the page ${why}`,
     drawingCut: true,
+    ms: limits.pageTimeoutMs + limits.graceMs,
   };
 }
 

@@ -38,6 +38,9 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   return { url: new URL("data:text/javascript," + encodeURIComponent(boot)), execArgv: [] };
 }
 
+/** a worker's JS heap limit: the 600-page illustrated book needs under 150 MB */
+const WORKER_HEAP_MB = 384;
+
 export class PdfWorker {
   private readonly worker: Worker;
   private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (p: WorkerProgress) => void };
@@ -49,10 +52,11 @@ export class PdfWorker {
 
   constructor() {
     const { url, execArgv } = workerEntry();
-    // pdf.js and canvas allocate outside the JS heap; the heap limit keeps a runaway page bounded
+    // pdf.js and canvas allocate outside the JS heap; the heap limit keeps a runaway page bounded:
+    // past it the worker dies, and extract() skips that page and goes on with a fresh worker
     // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
     // process alive even after unref())
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
       if (msg.op === "page-text" || msg.op === "page") {
         this.pending?.progress?.(msg);

@@ -41,6 +41,8 @@ export interface PageAnalysis {
   error?: string;
   /** the page's drawing was cut short (it loops or explodes): it is not drawn again for figures */
   drawingCut?: boolean;
+  /** time the worker spent on the page (ms) */
+  ms?: number;
 }
 
 export interface RenderedItem {

@@ -84,7 +84,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case "analyze": {
       for (const n of req.pages) {
+        const started = performance.now();
         const analysis = await analyzePage(n, req.pageTimeoutMs, req.maxOps);
+        analysis.ms = Math.round(performance.now() - started);
         send({ op: "page", analysis });
         // pdf.js goes on parsing a cut page in this thread (nothing stops its task): the main
         // thread replaces this worker and sends the rest to a fresh one
