@@ -224,7 +224,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       workers.splice(0, workers.length, slots[0].worker);
       // past the document's limit, figures are left out rather than the document failed: its text is complete
       clearTimeout(timer);
-      const rendered = await renderAll(pending, maxSide, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs + limits.graceMs, deadline));
+      const rendered = await renderAll(pending, maxSide, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs, pageTimeoutMs + limits.graceMs, deadline));
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {

@@ -131,6 +131,9 @@ export async function renderWatched(
   slot: WorkerSlot,
   items: RenderItem[],
   maxSide: number,
+  /** work one figure may take (cancelled in the worker past it) */
+  pageTimeoutMs: number,
+  /** past this on the clock the worker is stopped */
   limitMs: number,
   deadline: number,
 ): Promise<RenderedItem[]> {
@@ -149,7 +152,7 @@ export async function renderWatched(
       continue;
     }
     try {
-      const reply = await callWatched(slot.worker, { op: "render", items: list, maxSide }, Math.min(limitMs, left), () => undefined);
+      const reply = await callWatched(slot.worker, { op: "render", items: list, maxSide, pageTimeoutMs }, Math.min(limitMs, left), () => undefined);
       if (reply.op !== "rendered") throw new Error(reply.op === "error" ? reply.message : `unexpected ${reply.op}`);
       out.push(...reply.items);
     } catch (err) {

@@ -12,7 +12,8 @@ export type WorkerRequest =
    */
   | { op: "analyze"; pages: number[]; pageTimeoutMs: number; maxOps: number }
   | { op: "outline" }
-  | { op: "render"; items: RenderItem[]; maxSide: number }
+  /** pageTimeoutMs: work one figure may take before its drawing is cancelled */
+  | { op: "render"; items: RenderItem[]; maxSide: number; pageTimeoutMs?: number }
   | { op: "close" }
   /** page count of another file, without touching the open document */
   | { op: "count"; file: string };

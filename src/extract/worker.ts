@@ -123,7 +123,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         let page;
         try {
           page = await opened!.doc.getPage(item.page);
-          const r = await renderFigure(page, item.region, { maxSide: req.maxSide });
+          const r = await renderFigure(page, item.region, { maxSide: req.maxSide, timeoutMs: req.pageTimeoutMs });
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
           items.push({ key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}) });

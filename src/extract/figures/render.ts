@@ -6,6 +6,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
+import { watchWork } from "../work-watch.js";
 import { limitTilingPattern } from "./pattern-limit.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
@@ -69,7 +70,11 @@ export interface RegionPixels {
 }
 
 /** Draws one region of the page at the figure's scale; cullText false draws every text run (tests). */
-export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts: { maxSide: number; cullText?: boolean }): Promise<RegionPixels> {
+export async function drawRegion(
+  page: PDFPageProxy,
+  region: FigureRegion,
+  opts: { maxSide: number; cullText?: boolean; /** work allowed before the drawing is cancelled */ timeoutMs?: number },
+): Promise<RegionPixels> {
   const scale = figureScale(region, opts);
   const { width, height } = figurePixelSize(region, opts);
   const viewport = page.getViewport({
@@ -101,7 +106,25 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
     },
   });
   task = rendering as unknown as typeof task;
-  await rendering.promise;
+  let cancelled = false;
+  const stop = opts.timeoutMs
+    ? watchWork(opts.timeoutMs, () => undefined, () => {
+        cancelled = true;
+        rendering.cancel();
+      })
+    : () => undefined;
+  try {
+    await rendering.promise;
+  } catch (err) {
+    if (cancelled) throw new Error(`drawing took longer than ${Math.round(opts.timeoutMs! / 1000)} s`);
+    throw err;
+  } finally {
+    stop();
+    if (cancelled) {
+      canvas.width = 0;
+      canvas.height = 0;
+    }
+  }
   const pixels = ctx.getImageData(0, 0, width, height).data;
   // the canvas's native surface is invisible to the JS heap, so GC would not hurry to free it
   canvas.width = 0;
@@ -112,7 +135,7 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
 export async function renderFigure(
   page: PDFPageProxy,
   region: FigureRegion,
-  opts: { maxSide: number },
+  opts: { maxSide: number; timeoutMs?: number },
 ): Promise<RenderedFigureResult> {
   const warnings: string[] = [];
   const { pixels, width, height } = await drawRegion(page, region, opts);
