@@ -38,7 +38,7 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   return { url: new URL("data:text/javascript," + encodeURIComponent(boot)), execArgv: [] };
 }
 
-/** a worker's JS heap limit: the 600-page illustrated book needs under 150 MB */
+/** a worker's JS heap limit: well above what real documents need (its heap after a document stays under 100 MB) */
 const WORKER_HEAP_MB = 384;
 
 export class PdfWorker {
