@@ -72,6 +72,9 @@ export interface SummarizeOptions {
   timeoutMs?: number;
   /** --idle-timeout in ms: a streamed answer that sends nothing this long is cut and sent again once (default 120 s) */
   idleTimeoutMs?: number;
+  /** extraction's limits: per document (--timeout) and per page (--page-timeout) */
+  extractTimeoutMs?: number;
+  pageTimeoutMs?: number;
   maxRetries?: number;
   /** --price-input / --price-output: USD per million tokens, where the profile has no price (given: they win) */
   priceInput?: number;
@@ -185,7 +188,7 @@ async function run(
   ctx.signal?.throwIfAborted();
 
   const t0 = Date.now();
-  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide, sha256: ctx.sha256 });
+  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide, sha256: ctx.sha256, timeoutMs: options.extractTimeoutMs, pageTimeoutMs: options.pageTimeoutMs });
   emit({
     type: "extracted",
     document: pdfPath,

@@ -1,5 +1,6 @@
 import { basename, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
+import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CommandContext } from "../cli.js";
 import { DEFAULT_OUT_DIR } from "../defaults.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
@@ -7,7 +8,7 @@ import { plural } from "../report/format.js";
 import { addVerbosityOptions, intArg, outOption, verbosityOf } from "./options.js";
 import { withStdinInput } from "./stdin.js";
 
-interface ExtractCliOptions {
+interface ExtractCliOptions extends TimeLimitCliOptions {
   out?: string;
   pages?: string;
   password?: string;
@@ -30,7 +31,7 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .option("--image-max-side <px>", "longest side of figure images", intArg)
     .option("--name <name>", "name of a PDF read from standard input (default stdin)")
     .option("--json", "print the document model on stdout (JSON lines for several documents)");
-  addVerbosityOptions(cmd).action(async (inputs: string[], opts: ExtractCliOptions) => {
+  addVerbosityOptions(addTimeLimitOptions(cmd)).action(async (inputs: string[], opts: ExtractCliOptions) => {
     ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => extractAll(paths, opts)));
   });
 }
@@ -58,7 +59,7 @@ async function extractAll(inputs: string[], opts: ExtractCliOptions): Promise<nu
       ? resolve(opts.out ?? join(DEFAULT_OUT_DIR, basename(pdf, extname(pdf))))
       : resolve(opts.out ?? DEFAULT_OUT_DIR, folders.get(pdf)!);
     try {
-      const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide });
+      const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
       await writeExtraction(extraction, outDir);
       const doc = extraction.document;
       if (opts.json) process.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
+import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CommandContext } from "../cli.js";
 import { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
@@ -8,7 +9,7 @@ import { TASKS, type Task } from "../task.js";
 import { addVerbosityOptions, intArg, modelOption, outOption, providerOption, verbosityOf } from "./options.js";
 import { withStdinInput } from "./stdin.js";
 
-interface PlanCliOptions {
+interface PlanCliOptions extends TimeLimitCliOptions {
   json?: boolean;
   pages?: string;
   password?: string;
@@ -53,7 +54,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .option("--prompt <text>", "extra instruction for the model (counted in the plan)")
     .option("--name <name>", "name of a PDF read from standard input (default stdin)")
     .addOption(new Option("--task <task>", "what the requests ask for").choices([...TASKS]).default("summarize"));
-  addVerbosityOptions(cmd).action(async (inputs: string[], opts: PlanCliOptions) => {
+  addVerbosityOptions(addTimeLimitOptions(cmd)).action(async (inputs: string[], opts: PlanCliOptions) => {
     ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => planAll(paths, opts)));
   });
 }
@@ -71,6 +72,7 @@ async function planAll(inputs: string[], opts: PlanCliOptions): Promise<number> 
     prompt: opts.prompt,
     pages: opts.pages,
     password: opts.password,
+    ...timeLimitsMs(opts),
   };
   // loaded on use: the planner pulls in the tokenizer, which `extract` and `--help` do not need
   const { plan: planPdf, profileFor } = await import("../plan/library.js");

@@ -9,6 +9,7 @@ import type { SummarizeOptions } from "../summarize.js";
 import { runBatchCommand } from "../batch/command.js";
 import { parseShard } from "../batch/shard.js";
 import type { SummarizeCliOptions } from "./summarize.js";
+import { timeLimitsMs } from "./time-limits.js";
 
 /** Human progress on stderr: a few lines per document, never the key. */
 function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
@@ -149,6 +150,8 @@ export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): Summariz
     idleTimeoutMs: o.idleTimeout !== undefined ? Math.round(o.idleTimeout * 1000) : undefined,
     priceInput: o.priceInput,
     priceOutput: o.priceOutput,
+    extractTimeoutMs: timeLimitsMs(o).timeoutMs,
+    pageTimeoutMs: timeLimitsMs(o).pageTimeoutMs,
   };
 }
 

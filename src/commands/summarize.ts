@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { addTimeLimitOptions, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CommandContext } from "../cli.js";
 import { CONFIG_ENV } from "../config.js";
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
@@ -11,7 +12,7 @@ export type SummarizeCliOptions = Pick<
   SummarizeOptions,
   | "provider" | "baseUrl" | "model" | "contextWindow" | "maxOutputTokens" | "reasoning"
   | "maxImages" | "imageMaxSide" | "pages" | "password" | "prompt" | "priceInput" | "priceOutput"
-> & {
+> & TimeLimitCliOptions & {
   /** --idle-timeout in seconds */
   idleTimeout?: number;
   /** --schema FILE (SummarizeOptions.schemaFile) */
@@ -36,7 +37,7 @@ export type SummarizeCliOptions = Pick<
 
 /** The common options; a batch layer may add more to the same commands. */
 export function addModelOptions(cmd: Command): Command {
-  cmd
+  addTimeLimitOptions(cmd)
     .addOption(providerOption("where requests go (default: from the environment)"))
     .option("--base-url <url>", "endpoint of an OpenAI-compatible server (also overrides the others)")
     .addOption(modelOption())

@@ -16,6 +16,7 @@ import { bodyFontSize, headingScale, outlineTitles } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
+import { analyzePagesWatched, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
@@ -31,15 +32,41 @@ export interface ExtractOptions {
   render?: boolean;
   /** longest side of any figure image; default 1540 */
   imageMaxSide?: number;
-  /** per-document limit; default 60 s plus 0.5 s per page */
+  /**
+   * per-document limit (default 45 s plus 0.25 s a page, so 45.25 s for one page and 195 s for 600):
+   * past it, pages not yet read fail the document (nothing partial is passed off as whole) and
+   * figures not yet drawn are left out with a warning
+   */
   timeoutMs?: number;
+  /** per-page limit (default 10 s): a page past it loses its figures (with a warning), keeps its text */
+  pageTimeoutMs?: number;
+  /** called as each page is read, with the worker's time on it (benchmarks: the slowest page) */
+  onPageRead?: (page: number, ms: number) => void;
   /** worker threads for one document (1–2); default 2 with 4+ cores, else 1 (see defaultWorkers) */
   workers?: number;
   /** the file's sha256 when the caller has already read it (a batch does, to check resume) */
   sha256?: string;
 }
 
-const OPEN_LIMIT_MS = 60_000;
+/**
+ * the document's default limit: below the 60 s a caller (a batch's per-file cap, a CI step) would
+ * allow a short file, with room for long illustrated books (a 600-page one takes about a minute
+ * and a half on a loaded 2-core machine)
+ */
+export const DEFAULT_TIMEOUT_MS = 45_000;
+export const DEFAULT_TIMEOUT_PER_PAGE_MS = 250;
+export const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
+/**
+ * past its page deadline, the time a worker has to cut the drawing and answer before it is stopped:
+ * the cut counts the worker's own CPU time, and on a loaded machine that lags the clock (up to 3×)
+ */
+const PAGE_GRACE_FACTOR = 2;
+const PAGE_GRACE_MS = 3_000;
+/**
+ * operators one page may produce before its drawing is cut (~100–200 MB of operator list): real
+ * pages stay far below (a dense map page has a few hundred thousand); runaway form chains do not
+ */
+const MAX_PAGE_OPS = 1_500_000;
 /**
  * One pdf.js worker keeps about 1.4 cores busy: V8 compiles and collects its garbage on helper
  * threads. On 2 cores a second worker for the same document bought nothing (DA-619p: 2.1 s either
@@ -72,9 +99,21 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   let timedOut: (err: Error) => void = () => undefined;
   const timeout = new Promise<never>((_, reject) => (timedOut = reject));
   timeout.catch(() => undefined);
-  const arm = (ms: number) => {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const pageTimeoutMs = opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
+  const limits: PageLimits = { pageTimeoutMs, maxOps: MAX_PAGE_OPS, graceMs: PAGE_GRACE_FACTOR * pageTimeoutMs + PAGE_GRACE_MS };
+  // pages read so far, for the message when the document's limit is reached
+  let pagesRead = 0;
+  let pagesWanted = 0;
+  let givenUp = false;
+  const arm = (ms: number, total = ms) => {
     clearTimeout(timer);
-    timer = setTimeout(() => timedOut(new InputError(`${pdfPath}: gave up after ${Math.round(ms / 1000)} s (the PDF is too slow to read or loops)`, pdfPath)), ms);
+    timer = setTimeout(() => {
+      givenUp = true;
+      broken = true;
+      const progress = pagesWanted ? ` with ${pagesRead} of ${pagesWanted} pages read` : "";
+      timedOut(new InputError(`${pdfPath}: gave up after ${Math.round(total / 1000)} s${progress} (the PDF is too slow to read or loops; --timeout raises the limit)`, pdfPath));
+    }, ms);
   };
   const within = <T>(p: Promise<T>) => Promise.race([p, timeout]);
   const ask = async (w: PdfWorker, req: Parameters<PdfWorker["call"]>[0]): Promise<WorkerReply> => {
@@ -90,10 +129,12 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     return reply;
   };
 
+  let slots: WorkerSlot[] = [];
   const t0 = Date.now();
   const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
   try {
-    arm(opts.timeoutMs ?? OPEN_LIMIT_MS);
+    let deadline = Date.now() + timeoutMs;
+    arm(timeoutMs);
     const wanted = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), 2));
     const first = acquireWorker();
     workers.push(first);
@@ -110,13 +151,38 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     debug("opened");
     const pageNumbers = parsePageRange(opts.pages, meta.numPages, pdfPath);
     if (pageNumbers.length === 0) throw new InputError(`${pdfPath}: the PDF has no pages`, pdfPath);
-    arm(opts.timeoutMs ?? OPEN_LIMIT_MS + 500 * pageNumbers.length);
+    pagesWanted = pageNumbers.length;
+    if (opts.timeoutMs === undefined) {
+      const extra = DEFAULT_TIMEOUT_PER_PAGE_MS * pageNumbers.length;
+      deadline += extra;
+      arm(deadline - Date.now(), timeoutMs + extra);
+    }
 
     const count = pageNumbers.length >= PAGES_PER_EXTRA_WORKER ? wanted : 1;
     if (count === 1) for (const w of workers.splice(1)) void handBack(w, early);
     if (early && count > 1) await early;
     for (let i = workers.length; i < count; i++) workers.push(acquireWorker());
     await Promise.all(workers.slice(early ? 2 : 1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
+    // a worker stopped by a page's watchdog is replaced by a fresh one with the document open
+    const slotOf = (w: PdfWorker): WorkerSlot => {
+      const slot: WorkerSlot = {
+        worker: w,
+        replace: async () => {
+          const old = slot.worker;
+          slot.spent = false;
+          workers.splice(workers.indexOf(old), 1);
+          await old.terminate();
+          if (givenUp) throw new InputError(`${pdfPath}: stopped`, pdfPath);
+          const fresh = acquireWorker();
+          workers.push(fresh);
+          slot.worker = fresh;
+          await ask(fresh, { op: "open", file: pdfPath, password: opts.password, withMeta: false });
+          debug("worker replaced after a stalled page");
+        },
+      };
+      return slot;
+    };
+    slots = workers.map(slotOf);
 
     // Pages go out in contiguous runs (a worker keeps the fonts of its run) to whichever worker is
     // free, so one with heavier pages does not leave the other idle. The first worker reads the
@@ -125,14 +191,17 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const analyzed: PageAnalysis[][] = new Array(runs.length);
     let nextRun = 0;
     await Promise.all(
-      workers.map(async (w, i) => {
+      slots.map(async (slot, i) => {
         if (i === 0) {
-          meta.outline = ((await ask(w, { op: "outline" })) as Extract<WorkerReply, { op: "outlined" }>).outline;
+          meta.outline = ((await ask(slot.worker, { op: "outline" })) as Extract<WorkerReply, { op: "outlined" }>).outline;
           debug("outline read");
         }
         let pages = 0;
         for (let r = nextRun++; r < runs.length; r = nextRun++) {
-          analyzed[r] = ((await ask(w, { op: "analyze", pages: runs[r] })) as Extract<WorkerReply, { op: "analyzed" }>).pages;
+          analyzed[r] = await within(analyzePagesWatched(slot, runs[r], limits, (a) => {
+            pagesRead++;
+            opts.onPageRead?.(a.layout.number, a.ms ?? 0);
+          }));
           pages += runs[r].length;
         }
         debug(`worker ${i + 1} analyzed ${pages} pages`);
@@ -154,11 +223,11 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       }
     } else if (pending.length > 0) {
       // one worker renders everything: two parsed copies plus canvases would break the memory goal
-      await Promise.all(workers.splice(1).map((w) => handBack(w)));
-      const rendered = await renderAll(pending, async (items) => {
-        const reply = (await ask(first, { op: "render", items, maxSide })) as Extract<WorkerReply, { op: "rendered" }>;
-        return reply.items;
-      });
+      await Promise.all(slots.slice(1).map((s) => (s.spent ? s.worker.terminate() : handBack(s.worker))));
+      workers.splice(0, workers.length, slots[0].worker);
+      // past the document's limit, figures are left out rather than the document failed: its text is complete
+      clearTimeout(timer);
+      const rendered = await renderAll(pending, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs, pageTimeoutMs + limits.graceMs, deadline));
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {
@@ -182,6 +251,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     return { document, figures };
   } finally {
     clearTimeout(timer);
+    // a worker still busy with a page it had to cut would not answer its close
+    for (const s of slots) if (s.spent) void s.worker.terminate();
     if (broken) await Promise.all(workers.map((w) => w.terminate()));
     // closing a document (and collecting its garbage) goes on in the worker while the caller
     // writes the results; a worker that does not confirm is stopped there
@@ -211,7 +282,7 @@ async function handBack(w: PdfWorker, inFlight?: Promise<unknown>): Promise<void
 /** Cross-page passes (running heads, figure selection, heading scale) and the page blocks. */
 function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, analyses: PageAnalysis[]) {
   const layouts = analyses.map((a) => a.layout);
-  const warnings: string[] = [];
+  const warnings: string[] = [...(meta.warnings ?? [])];
   for (const a of analyses) {
     if (a.error) warnings.push(`page ${a.layout.number}: could not be read (${a.error})`);
     for (const w of a.candidates.warnings) warnings.push(w);

@@ -24,13 +24,18 @@ interface Run {
 
 const BOLD_NAME = /bold|black|heavy|semibold|demi|medi(?!um)|[-,]b(?:d|old)?$|\+.*-b$/i;
 
-export async function readPageLayout(page: PDFPageProxy, number = page.pageNumber): Promise<PageLayout> {
+export async function readPageLayout(
+  page: PDFPageProxy,
+  number = page.pageNumber,
+  /** an operator list already read (cut short on a page whose drawing never ends) */
+  given?: Awaited<ReturnType<PDFPageProxy["getOperatorList"]>>,
+): Promise<PageLayout> {
   const viewport = page.getViewport({ scale: 1 });
   // the operator list loads the page's fonts (their real names tell bold apart) and carries every
   // glyph, so the text comes from it; pdf.js caches it, so figure detection reuses it
-  let opList: Awaited<ReturnType<PDFPageProxy["getOperatorList"]>> | undefined;
+  let opList: Awaited<ReturnType<PDFPageProxy["getOperatorList"]>> | undefined = given;
   try {
-    opList = await page.getOperatorList(ANALYSIS_OPERATOR_LIST);
+    opList ??= await page.getOperatorList(ANALYSIS_OPERATOR_LIST);
   } catch {
     opList = undefined;
   }

@@ -2,8 +2,9 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ensurePdfjsWorker, getDocument, VerbosityLevel, type PDFDocumentProxy } from "./pdfjs.js";
-import { loadError } from "./load-error.js";
+import { loadError, oneLine } from "./load-error.js";
 import { deferGlyphOutlines, type GlyphOutlines } from "./glyph-outlines.js";
+import { attachmentsOnlyEncrypted, EMPTY_OWNER_PASSWORD, withCatalogFound, withoutEncryption } from "./recover.js";
 
 export { loadError, oneLine } from "./load-error.js";
 
@@ -19,10 +20,41 @@ export interface OpenedPdf {
   encrypted: boolean;
   /** call before rendering: the analysis parses glyphs without building their outlines */
   outlines: GlyphOutlines;
+  /** what opening had to work around (skipped attachments, a rebuilt trailer) */
+  warnings: string[];
 }
 
-export async function openPdf(file: string, data: Uint8Array, password?: string): Promise<OpenedPdf> {
+/**
+ * Opens with pdf.js; what it refuses gets the second tries of recover.ts before the refusal is
+ * reported: the empty owner password, attachments alone encrypted, a trailer without /Root.
+ * `reread` gives the file's bytes again (pdf.js may have taken over the first copy).
+ */
+export async function openPdf(file: string, data: Uint8Array, password?: string, reread?: () => Promise<Uint8Array>): Promise<OpenedPdf> {
   await ensurePdfjsWorker();
+  try {
+    return await openOnce(data, password, []);
+  } catch (err) {
+    const name = (err as { name?: string } | null)?.name;
+    const message = (err as { message?: string } | null)?.message ?? "";
+    if (reread && name === "PasswordException" && !password) {
+      const opened = await openOnce(await reread(), EMPTY_OWNER_PASSWORD, []).catch(() => undefined);
+      if (opened) return opened;
+      const bytes = await reread();
+      const clear = attachmentsOnlyEncrypted(bytes) ? withoutEncryption(bytes) : undefined;
+      const warning = "the PDF's attachments are encrypted (their password is needed for them only): they were skipped";
+      const plain = clear && (await openOnce(clear, undefined, [warning]).catch(() => undefined));
+      if (plain) return { ...plain, encrypted: true };
+    } else if (reread && name !== "PasswordException" && /root|xref|structure|trailer|catalog/i.test(message)) {
+      const repaired = withCatalogFound(await reread());
+      const warning = `the PDF's trailer was broken (${oneLine(message).replace(/\.$/, "")}): its catalog was found by scanning the file`;
+      const opened = repaired && (await openOnce(repaired, password, [warning]).catch(() => undefined));
+      if (opened) return opened;
+    }
+    throw loadError(file, err, password);
+  }
+}
+
+async function openOnce(data: Uint8Array, password: string | undefined, warnings: string[]): Promise<OpenedPdf> {
   const task = getDocument({
     data,
     password,
@@ -48,7 +80,8 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
   try {
     doc = await task.promise;
   } catch (err) {
-    throw loadError(file, err, password);
+    await task.destroy().catch(() => undefined);
+    throw err;
   }
   const outlines = deferGlyphOutlines(doc);
   let encrypted = false;
@@ -58,6 +91,6 @@ export async function openPdf(file: string, data: Uint8Array, password?: string)
   } catch {
     /* metadata is optional */
   }
-  return { doc, encrypted, outlines };
+  return { doc, encrypted, outlines, warnings };
 }
 

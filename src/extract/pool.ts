@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { WorkerReply, WorkerRequest } from "./protocol.js";
+import type { WorkerProgress, WorkerReply, WorkerRequest } from "./protocol.js";
 
 function workerEntry(): { url: URL; execArgv: string[] } {
   const js = new URL("./worker.js", import.meta.url);
@@ -38,9 +38,12 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   return { url: new URL("data:text/javascript," + encodeURIComponent(boot)), execArgv: [] };
 }
 
+/** a worker's JS heap limit: well above what real documents need (its heap after a document stays under 100 MB) */
+const WORKER_HEAP_MB = 384;
+
 export class PdfWorker {
   private readonly worker: Worker;
-  private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+  private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (p: WorkerProgress) => void };
   private dead?: Error;
   /** documents this worker has opened */
   opens = 0;
@@ -49,11 +52,16 @@ export class PdfWorker {
 
   constructor() {
     const { url, execArgv } = workerEntry();
-    // pdf.js and canvas allocate outside the JS heap; the heap limit keeps a runaway page bounded
+    // pdf.js and canvas allocate outside the JS heap; the heap limit keeps a runaway page bounded:
+    // past it the worker dies, and extract() skips that page and goes on with a fresh worker
     // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
     // process alive even after unref())
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-    this.worker.on("message", (msg: WorkerReply) => {
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
+      if (msg.op === "page-text" || msg.op === "page") {
+        this.pending?.progress?.(msg);
+        return;
+      }
       if (msg.op === "closed" && msg.heapUsedMb !== undefined) this.heapAfterCloseMb = msg.heapUsedMb;
       const p = this.pending;
       this.pending = undefined;
@@ -73,12 +81,13 @@ export class PdfWorker {
     return !this.dead;
   }
 
-  call(req: WorkerRequest): Promise<WorkerReply> {
+  /** one request at a time; progress receives what the worker reports before its answer */
+  call(req: WorkerRequest, progress?: (p: WorkerProgress) => void): Promise<WorkerReply> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new Error("PdfWorker: one request at a time"));
     if (req.op === "open") this.opens++;
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending = { resolve, reject, progress };
       this.worker.postMessage(req);
     });
   }

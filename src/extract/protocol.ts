@@ -5,9 +5,15 @@ import type { FigureRegion, PageLayout } from "./types.js";
 
 export type WorkerRequest =
   | { op: "open"; file: string; password?: string; withMeta: boolean }
-  | { op: "analyze"; pages: number[] }
+  /**
+   * pages in order; each is answered by "page-text" once its text is read and "page" when done.
+   * A page's drawing is cut at pageTimeoutMs or maxOps operators (its figures are then left out),
+   * and the answer comes after that page: the worker is spent and the rest go to a fresh one
+   */
+  | { op: "analyze"; pages: number[]; pageTimeoutMs: number; maxOps: number }
   | { op: "outline" }
-  | { op: "render"; items: RenderItem[]; maxSide: number }
+  /** pageTimeoutMs: work one figure may take before its drawing is cancelled */
+  | { op: "render"; items: RenderItem[]; maxSide: number; pageTimeoutMs?: number }
   | { op: "close" }
   /** page count of another file, without touching the open document */
   | { op: "count"; file: string };
@@ -25,6 +31,8 @@ export interface DocMeta {
   producer?: string;
   encrypted: boolean;
   outline: OutlineEntry[];
+  /** what opening worked around (skipped attachments, a rebuilt trailer) */
+  warnings?: string[];
 }
 
 export interface PageAnalysis {
@@ -32,6 +40,10 @@ export interface PageAnalysis {
   candidates: PageFigureCandidates;
   /** a page pdf.js could not read at all */
   error?: string;
+  /** the page's drawing was cut short (it loops or explodes): it is not drawn again for figures */
+  drawingCut?: boolean;
+  /** time the worker spent on the page (ms) */
+  ms?: number;
 }
 
 export interface RenderedItem {
@@ -45,9 +57,14 @@ export interface RenderedItem {
   warnings?: string[];
 }
 
+/** Messages a worker sends while a request is in flight (not its answer). */
+export type WorkerProgress =
+  | { op: "page-text"; layout: PageLayout }
+  | { op: "page"; analysis: PageAnalysis };
+
 export type WorkerReply =
   | { op: "opened"; meta: DocMeta }
-  | { op: "analyzed"; pages: PageAnalysis[] }
+  | { op: "analyzed" }
   | { op: "outlined"; outline: OutlineEntry[] }
   | { op: "counted"; pages?: number }
   | { op: "rendered"; items: RenderedItem[] }

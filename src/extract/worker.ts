@@ -11,8 +11,9 @@ import { analyzePageFigures } from "./figures/analyze.js";
 import { readPageLayout } from "./layout.js";
 import { openPdf, oneLine, type OpenedPdf } from "./open.js";
 import { ensurePdfjsWorker } from "./pdfjs.js";
+import { operatorListWithin } from "./operator-list-limit.js";
 import { readOutline } from "./outline.js";
-import type { DocMeta, PageAnalysis, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
+import type { DocMeta, PageAnalysis, RenderedItem, WorkerProgress, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
 import { installJpegDecoder, setJpegDecodeLimit } from "./figures/jpeg-decoder.js";
 import { installOffscreenCanvas } from "./figures/offscreen-canvas.js";
@@ -53,7 +54,7 @@ const collectGarbage = (() => {
   }
 })();
 
-const send = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
+const send = (msg: WorkerReply | WorkerProgress, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
 
 parentPort!.on("message", (req: WorkerRequest) => {
   handle(req).catch((err: unknown) => {
@@ -68,9 +69,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       // a pooled worker serves one document after another: never keep the previous one
       await opened?.doc.destroy().catch(() => undefined);
       opened = undefined;
-      const data = new Uint8Array(await readFile(req.file));
-      opened = await openPdf(req.file, data, req.password);
-      const meta: DocMeta = { numPages: opened.doc.numPages, encrypted: opened.encrypted, outline: [] };
+      const reread = async () => new Uint8Array(await readFile(req.file));
+      opened = await openPdf(req.file, await reread(), req.password, reread);
+      const meta: DocMeta = { numPages: opened.doc.numPages, encrypted: opened.encrypted, outline: [], warnings: opened.warnings };
       if (req.withMeta) {
         try {
           const { info } = await opened.doc.getMetadata();
@@ -87,15 +88,23 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case "analyze": {
-      const out: PageAnalysis[] = [];
-      for (const n of req.pages) out.push(await analyzePage(n));
-      send({ op: "analyzed", pages: out });
+      for (const n of req.pages) {
+        const started = performance.now();
+        const analysis = await analyzePage(n, req.pageTimeoutMs, req.maxOps);
+        analysis.ms = Math.round(performance.now() - started);
+        send({ op: "page", analysis });
+        // pdf.js goes on parsing a cut page in this thread (nothing stops its task): the main
+        // thread replaces this worker and sends the rest to a fresh one
+        if (analysis.drawingCut) break;
+      }
+      send({ op: "analyzed" });
       return;
     }
     case "count": {
       let pages: number | undefined;
       try {
-        const other = await openPdf(req.file, new Uint8Array(await readFile(req.file)));
+        const reread = async () => new Uint8Array(await readFile(req.file));
+        const other = await openPdf(req.file, await reread(), undefined, reread);
         pages = other.doc.numPages;
         await other.doc.destroy();
       } catch {
@@ -120,7 +129,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         let page;
         try {
           page = await opened!.doc.getPage(item.page);
-          const r = await renderFigure(page, item.region, { maxSide: req.maxSide });
+          const r = await renderFigure(page, item.region, { maxSide: req.maxSide, timeoutMs: req.pageTimeoutMs });
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
           items.push({ key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}) });
@@ -148,7 +157,7 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
 }
 
-async function analyzePage(n: number): Promise<PageAnalysis> {
+async function analyzePage(n: number, timeoutMs: number, maxOps: number): Promise<PageAnalysis> {
   let page;
   try {
     page = await opened!.doc.getPage(n);
@@ -156,8 +165,18 @@ async function analyzePage(n: number): Promise<PageAnalysis> {
     return emptyPage(n, 612, 792, (err as Error)?.message ?? String(err));
   }
   try {
-    const layout = await readPageLayout(page, n);
+    // a drawing that never ends is cut: the text read so far is kept, the figures are not trusted
+    const { opList, cut } = await operatorListWithin(page, timeoutMs, maxOps);
+    const layout = await readPageLayout(page, n, opList);
+    // the text is safe with the main thread before figure analysis, which could still exhaust the worker
+    send({ op: "page-text", layout });
     let candidates;
+    if (cut) {
+      candidates = emptyCandidates(n, layout.width, layout.height);
+      const why = cut === "time" ? `took longer than ${Math.round(timeoutMs / 1000)} s to draw` : `has more than ${maxOps.toLocaleString("en")} drawing operations`;
+      candidates.warnings.push(`page ${n}: the page ${why} (its drawing loops or explodes): its figures are left out, the text read so far is kept`);
+      return { layout, candidates, drawingCut: true };
+    }
     try {
       candidates = await analyzePageFigures(page, layout);
     } catch (err) {

@@ -19,6 +19,9 @@ export interface PlanPdfOptions {
   customSchema?: boolean;
   pages?: string;
   password?: string;
+  /** extraction's limits (extract()'s timeoutMs and pageTimeoutMs) */
+  timeoutMs?: number;
+  pageTimeoutMs?: number;
 }
 
 /** Resolves the profile for these options (exposed so callers price and label with the same one). */
@@ -41,6 +44,8 @@ export async function plan(pdfPath: string, options: PlanPdfOptions = {}): Promi
     pages: options.pages,
     password: options.password,
     imageMaxSide: profile.image.maxSide,
+    timeoutMs: options.timeoutMs,
+    pageTimeoutMs: options.pageTimeoutMs,
   });
   return planDocument(extraction.document, {
     task: options.task ?? "summarize",

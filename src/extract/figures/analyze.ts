@@ -34,6 +34,8 @@ export interface DrawingCluster {
   filledPaths: number;
   /** summed box area of the paths: small against the cluster's box for frames and ruled tables */
   inkArea: number;
+  /** areas painted with a shading or a pattern (gradients, hatching): content, not rules */
+  paintedPaths?: number;
 }
 
 /** Per-page figure evidence; plain data so it can cross worker threads. */
@@ -54,6 +56,8 @@ interface GState {
   clip: BBox | null;
   fill: string;
   stroke: string;
+  /** the fill colour is a pattern (tiling or shading) */
+  fillPattern?: boolean;
 }
 
 interface PathMark {
@@ -62,6 +66,8 @@ interface PathMark {
   shaped: boolean;
   rule: boolean;
   filled: boolean;
+  /** painted with a shading or pattern */
+  painted?: boolean;
 }
 
 /** Paths closer than this (points) belong to one drawing. */
@@ -221,6 +227,11 @@ export async function analyzePageFigures(page: PDFPageProxy, layout: PageLayout)
         break;
       case OPS.setFillRGBColor:
         st.fill = String(args[0]);
+        st.fillPattern = false;
+        break;
+      case OPS.setFillColorN:
+        // a pattern's IR starts with its kind ("TilingPattern", "RadialAxial", "Mesh"…)
+        st.fillPattern = typeof (args as unknown[])[0] === "string";
         break;
       case OPS.setStrokeRGBColor:
         st.stroke = String(args[0]);
@@ -244,13 +255,14 @@ export async function analyzePageFigures(page: PDFPageProxy, layout: PageLayout)
         const stroked = STROKE_OPS.has(paintOp);
         if (!filled && !stroked) break;
         // white on white paints nothing a reader sees
-        if ((!filled || isWhite(st.fill)) && (!stroked || isWhite(st.stroke))) break;
+        const painted = filled && st.fillPattern === true;
+        if ((!filled || (isWhite(st.fill) && !painted)) && (!stroked || isWhite(st.stroke))) break;
         const d = data[0] ? describePath(data[0]) : { segments: 1, shaped: false, rule: true };
-        addPath(bbox, { ...d, filled });
+        addPath(bbox, { ...d, filled, painted });
         break;
       }
       case OPS.shadingFill:
-        if (st.clip) addPath(st.clip, { segments: 1, shaped: true, rule: false, filled: true });
+        if (st.clip) addPath(st.clip, { segments: 1, shaped: true, rule: false, filled: true, painted: true });
         break;
       case OPS.paintImageXObject: {
         const [, w, h] = args as [string, number, number];
@@ -332,7 +344,7 @@ function clusterPaths(all: PathMark[], pageArea: number): DrawingCluster[] {
   );
   return groups.map((g) => {
     let bbox = paths[g[0]].bbox;
-    const c: DrawingCluster = { bbox, paths: 0, segments: 0, shapedPaths: 0, rulePaths: 0, filledPaths: 0, inkArea: 0 };
+    const c: DrawingCluster = { bbox, paths: 0, segments: 0, shapedPaths: 0, rulePaths: 0, filledPaths: 0, inkArea: 0, paintedPaths: 0 };
     for (const i of g) {
       const p = paths[i];
       bbox = union(bbox, p.bbox);
@@ -341,6 +353,7 @@ function clusterPaths(all: PathMark[], pageArea: number): DrawingCluster[] {
       if (p.shaped) c.shapedPaths++;
       if (p.rule) c.rulePaths++;
       if (p.filled) c.filledPaths++;
+      if (p.painted) c.paintedPaths = (c.paintedPaths ?? 0) + 1;
       c.inkArea += area(p.bbox);
     }
     c.bbox = bbox;

@@ -6,6 +6,8 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
+import { watchWork } from "../work-watch.js";
+import { limitTilingPattern } from "./pattern-limit.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
 /** A rendered figure plus anything the document's warnings should say about it. */
@@ -43,19 +45,19 @@ function colourStats(px: Uint8ClampedArray | Buffer, limit: number): { colours: 
   const seen = new Set<number>();
   const n = px.length / 4;
   const step = Math.max(1, Math.floor(n / 40000));
-  let min = 255;
-  let max = 0;
+  // per channel: a gradient between colours of one lightness (red to green) is not uniform
+  const min = [255, 255, 255];
+  const max = [0, 0, 0];
   for (let i = 0; i < n; i += step) {
     const o = i * 4;
-    const r = px[o];
-    const g = px[o + 1];
-    const b = px[o + 2];
-    const lum = (r * 3 + g * 6 + b) / 10;
-    if (lum < min) min = lum;
-    if (lum > max) max = lum;
-    if (seen.size < limit) seen.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+    for (let c = 0; c < 3; c++) {
+      const v = px[o + c];
+      if (v < min[c]) min[c] = v;
+      if (v > max[c]) max[c] = v;
+    }
+    if (seen.size < limit) seen.add(((px[o] >> 3) << 10) | ((px[o + 1] >> 3) << 5) | (px[o + 2] >> 3));
   }
-  return { colours: seen.size, uniform: max - min < 4 };
+  return { colours: seen.size, uniform: max.every((v, c) => v - min[c] < 4) };
 }
 
 /** A region's pixels (RGBA) as pdf.js draws them. */
@@ -68,7 +70,11 @@ export interface RegionPixels {
 }
 
 /** Draws one region of the page at the figure's scale; cullText false draws every text run (tests). */
-export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts: { maxSide: number; cullText?: boolean }): Promise<RegionPixels> {
+export async function drawRegion(
+  page: PDFPageProxy,
+  region: FigureRegion,
+  opts: { maxSide: number; cullText?: boolean; /** work allowed before the drawing is cancelled */ timeoutMs?: number },
+): Promise<RegionPixels> {
   const scale = figureScale(region, opts);
   const { width, height } = figurePixelSize(region, opts);
   const viewport = page.getViewport({
@@ -78,7 +84,7 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
   });
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
-  let task: { _internalRenderTask?: { operatorList?: CullOperatorList } } | undefined;
+  let task: { _internalRenderTask?: { operatorList?: CullOperatorList & { argsArray: unknown[] } } } | undefined;
   const cull = cullOffCanvasText(
     () => task?._internalRenderTask?.operatorList,
     (id) => {
@@ -93,10 +99,32 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
     canvas: canvas as unknown as HTMLCanvasElement,
     canvasContext: ctx as unknown as CanvasRenderingContext2D,
     viewport,
-    ...(opts.cullText === false ? {} : { operationsFilter: (i: number) => cull.filter(i) }),
+    // each operator passes here just before it runs: a runaway tiling pattern is tamed in place
+    operationsFilter: (i: number) => {
+      limitTilingPattern(task?._internalRenderTask?.operatorList?.argsArray[i]);
+      return opts.cullText === false || cull.filter(i);
+    },
   });
   task = rendering as unknown as typeof task;
-  await rendering.promise;
+  let cancelled = false;
+  const stop = opts.timeoutMs
+    ? watchWork(opts.timeoutMs, () => undefined, () => {
+        cancelled = true;
+        rendering.cancel();
+      })
+    : () => undefined;
+  try {
+    await rendering.promise;
+  } catch (err) {
+    if (cancelled) throw new Error(`drawing took longer than ${Math.round(opts.timeoutMs! / 1000)} s`);
+    throw err;
+  } finally {
+    stop();
+    if (cancelled) {
+      canvas.width = 0;
+      canvas.height = 0;
+    }
+  }
   const pixels = ctx.getImageData(0, 0, width, height).data;
   // the canvas's native surface is invisible to the JS heap, so GC would not hurry to free it
   canvas.width = 0;
@@ -107,7 +135,7 @@ export async function drawRegion(page: PDFPageProxy, region: FigureRegion, opts:
 export async function renderFigure(
   page: PDFPageProxy,
   region: FigureRegion,
-  opts: { maxSide: number },
+  opts: { maxSide: number; timeoutMs?: number },
 ): Promise<RenderedFigureResult> {
   const warnings: string[] = [];
   const { pixels, width, height } = await drawRegion(page, region, opts);

@@ -114,7 +114,9 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   const marks: BBox[] = [];
   for (const d of drawings) {
     if (width(d.bbox) < 1.5 && height(d.bbox) < 1.5) continue;
-    const trivial = d.paths <= 2 && d.shapedPaths === 0; // a rule or a box
+    // a gradient or a patterned area is content on its own, however simple its outline
+    const painted = (d.paintedPaths ?? 0) > 0;
+    const trivial = d.paths <= 2 && d.shapedPaths === 0 && !painted; // a rule or a box
     if (trivial) {
       marks.push(d.bbox);
       continue;
@@ -127,7 +129,10 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
     const onlyRules = d.shapedPaths <= Math.max(1, d.paths * 0.1);
     // rules around empty space: a frame or a ruled table, its box is not its ink
     const hollow = onlyRules && d.inkArea < 0.25 * area(d.bbox);
-    const figureLike = big && (onlyRules ? d.paths >= 6 && cover < 0.15 && !hollow : cover < 0.5 && d.segments >= 8);
+    // one filled shape with some detail (a star, a map outline, an arrow) drawn apart from the text
+    const solidShape = d.paths <= 2 && d.shapedPaths >= 1 && d.filledPaths >= 1 && d.segments >= 8;
+    const figureLike =
+      big && ((onlyRules ? d.paths >= 6 && cover < 0.15 && !hollow : cover < 0.5 && d.segments >= 8) || ((painted || solidShape) && cover < 0.15));
     const textBox = onlyRules && (cover >= 0.15 || hollow);
     elements.push({ bbox: d.bbox, drawing: d, figureLike, textBox });
   }
