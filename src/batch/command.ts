@@ -1,9 +1,10 @@
 import { stat } from "node:fs/promises";
 import { isDynamicPattern } from "tinyglobby";
 import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "../commands/summarize.js";
-import { ExitCode, exitCodeOf, formatError } from "../errors.js";
+import { exitCodeOf, formatError } from "../errors.js";
 import { resolveEngine, type SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
+import type { CliIO } from "../cli.js";
 import { chooseProgressMode, createProgressReporter } from "./progress.js";
 import { runBatch } from "./run.js";
 import { summarizeOptionsHash, summarizeRunner } from "./summarize-runner.js";
@@ -18,27 +19,20 @@ export interface BatchCommandOptions {
 
 /**
  * What `longdoc summarize|figures <folder|glob|pdf>...` does with several documents: progress on
- * stderr (or JSON lines on stdout), Ctrl-C / SIGTERM abandon the documents in flight cleanly (the
- * index marks them interrupted; a second Ctrl-C quits at once). Resolves to the exit code.
+ * stderr (or JSON lines on stdout); a stop (Ctrl-C, SIGTERM, SIGHUP) starts no new work, gives
+ * requests in flight the grace period, then abandons them (the index marks them interrupted).
+ * Resolves to the exit code.
  */
 export async function runBatchCommand(
   inputs: string[],
   summarizeOptions: SummarizeOptions,
   options: BatchCommandOptions,
+  io: CliIO,
 ): Promise<number> {
-  const controller = new AbortController();
-  const reporter = createProgressReporter(chooseProgressMode({ json: options.json }));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      reporter.stop();
-      process.exit(ExitCode.interrupted);
-    }
-    reporter.stop();
-    process.stderr.write(`${signal}: abandoning documents in flight and writing the index (again to quit at once)\n`);
-    controller.abort(new Error(`interrupted (${signal})`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const err = io.stderr as NodeJS.WriteStream;
+  const reporter = createProgressReporter(chooseProgressMode({ json: options.json, stream: err }), { out: io.stdout, err });
+  const onStop = () => reporter.stop();
+  io.stop.signal.addEventListener("abort", onStop, { once: true });
   try {
     const result = await runBatch(
       inputs,
@@ -49,21 +43,15 @@ export async function runBatchCommand(
         requests: options.requests,
         maxCostUSD: options.maxCostUSD,
         optionsHash: await summarizeOptionsHash(summarizeOptions),
-        signal: controller.signal,
+        signal: io.stop.signal,
+        graceMs: io.stop.grace,
       },
       { onEvent: (e) => reporter.onEvent(e) },
     );
-    if (result.interrupted) {
-      // documents abandoned mid-extraction may still hold worker threads: the index is written,
-      // nothing else is worth waiting for
-      reporter.stop();
-      process.exit(ExitCode.interrupted);
-    }
     return result.exitCode;
   } finally {
     reporter.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    io.stop.signal.removeEventListener("abort", onStop);
   }
 }
 
@@ -79,20 +67,20 @@ export async function isBatchInput(inputs: string[]): Promise<boolean> {
 }
 
 /** The `summarize` / `figures` command action for a batch (same options as for one document). */
-export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
+export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
+  const options = toSummarizeOptions(task, o, io.env);
   try {
     const engine = resolveEngine(options);
-    if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
+    if (engine.name === "offline" && !o.dryRun) io.stderr.write(offlineNotice(o.provider === "offline"));
     return await runBatchCommand(inputs, options, {
       out: o.out,
       concurrency: o.concurrency,
       requests: o.requests,
       maxCostUSD: o.maxCost,
       json: o.json,
-    });
+    }, io);
   } catch (err) {
-    process.stderr.write(`longdoc: ${formatError(err)}\n`);
+    io.stderr.write(`longdoc: ${formatError(err)}\n`);
     return exitCodeOf(err);
   }
 }

@@ -5,6 +5,7 @@ import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } f
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
 import { countPages } from "../extract/page-count.js";
 import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
+import { afterGrace, DEFAULT_GRACE_MS } from "../stop.js";
 import { CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
@@ -23,7 +24,10 @@ export interface BatchOptions {
   maxCostUSD?: number;
   /** identifies the options that shape outputs (see hashOptions): same hash + same bytes = up to date */
   optionsHash: string;
+  /** a stop: no document or request starts after it; requests in flight get `graceMs` */
   signal?: AbortSignal;
+  /** how long requests in flight may still run after a stop before they are abandoned (default 10 s) */
+  graceMs?: number;
 }
 
 export interface BatchHooks {
@@ -74,6 +78,10 @@ export async function runBatch(
   const guard = new CostGuard(options.maxCostUSD);
   const index = new BatchIndexFile(out, pdfs);
   const batchSignal = options.signal ?? new AbortController().signal;
+  // the grace is for requests already sent (paid for: the cache keeps their answers for a rerun);
+  // with none in flight at the stop, everything is abandoned at once
+  const abandon = afterGrace(batchSignal, options.graceMs ?? DEFAULT_GRACE_MS, () => requestSlots.active > 0);
+  setMaxListeners(Math.max(getMaxListeners(abandon.signal), concurrency + 2 * requests + 10), abandon.signal);
   // each open document listens to it: more than Node's default of 10 is expected, not a leak
   setMaxListeners(Math.max(getMaxListeners(batchSignal), concurrency + 2 * requests + 10), batchSignal);
   const warnings: string[] = [];
@@ -156,15 +164,21 @@ export async function runBatch(
     await removeDoneMarker(outDir);
 
     const controller = new AbortController();
-    // Requests already sent when the run is interrupted are paid for: let them finish so the
-    // response cache keeps their answers for the rerun; refuse new ones; abort everything else.
+    // Requests already sent when the run is stopped are paid for: they may finish within the
+    // grace so the response cache keeps their answers for the rerun; new ones are refused; a
+    // document with none in flight is abandoned at once, the others when the grace ends.
     const inFlight = new Set<Promise<unknown>>();
     let draining = false;
     const onBatchAbort = () => {
       if (inFlight.size > 0) draining = true;
       else controller.abort(batchSignal.reason);
     };
+    const onAbandon = () => controller.abort(batchSignal.reason);
     batchSignal.addEventListener("abort", onBatchAbort, { once: true });
+    abandon.signal.addEventListener("abort", onAbandon, { once: true });
+    if (batchSignal.aborted) onBatchAbort(); // stopped while this document was being hashed
+    if (abandon.signal.aborted) onAbandon();
+    let abandonedRequests = 0;
     let overBudget = false;
     let budgetNote = "";
     let plannedCost = 0;
@@ -188,6 +202,7 @@ export async function runBatch(
           emit({ type: "request-start", document: pdf, id: e.id });
           break;
         case "request-end":
+          if (e.abandoned) abandonedRequests++;
           entry.requests++;
           entry.inputTokens += e.inputTokens;
           entry.outputTokens += e.outputTokens;
@@ -235,6 +250,10 @@ export async function runBatch(
       if (controller.signal.aborted) resolveAbandon("abandoned");
       controller.signal.addEventListener("abort", () => resolveAbandon("abandoned"), { once: true });
     });
+    const interruptNote = () =>
+      abandonedRequests > 0
+        ? `abandoned on interrupt; ${abandonedRequests} request(s) cut off in flight after the grace (input counted at the estimate)`
+        : "abandoned on interrupt";
     const work = runDocument(pdf, outDir, {
       requestSlots: gatedSlots(requestSlots, beforeRequest, gate, inFlight),
       sha256,
@@ -251,7 +270,7 @@ export async function runBatch(
       await settle();
       if (result === "abandoned") {
         if (overBudget) return finish("over-budget", undefined, budgetNote);
-        return finish("interrupted", undefined, "abandoned on interrupt");
+        return finish("interrupted", undefined, interruptNote());
       }
       applyOutcome(entry, result);
       const done = await finish("done");
@@ -266,12 +285,13 @@ export async function runBatch(
     } catch (err) {
       await settle();
       if (overBudget) return finish("over-budget", undefined, budgetNote);
-      if (batchSignal.aborted) return finish("interrupted", undefined, "abandoned on interrupt");
+      if (batchSignal.aborted) return finish("interrupted", undefined, interruptNote());
       if (err instanceof ProviderRefusedError) refused ??= err;
       errors.set(pdf, err);
       return finish("failed", formatError(err));
     } finally {
       batchSignal.removeEventListener("abort", onBatchAbort);
+      abandon.signal.removeEventListener("abort", onAbandon);
     }
   };
 
@@ -288,6 +308,7 @@ export async function runBatch(
   for (const pdf of openers) running.set(pdf, runOne(pdf));
   for (const pdf of await longestFirst(pdfs.filter((p) => !running.has(p)), sizes)) running.set(pdf, runOne(pdf));
   const entries = await Promise.all(pdfs.map((pdf) => running.get(pdf)!));
+  abandon.dispose();
   const indexWarning = index.warning;
   if (indexWarning) warnings.push(indexWarning);
 

@@ -42,6 +42,7 @@ export function summarizeRunner(options: SummarizeOptions): DocumentRunner {
                 outputTokens: e.cached ? 0 : e.outputTokens,
                 costUSD: e.cached ? 0 : e.costUSD,
                 cached: e.cached,
+                ...(e.abandoned ? { abandoned: true } : {}),
               });
               break;
           }

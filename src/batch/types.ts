@@ -7,7 +7,16 @@ export type DocumentEvent =
   | { kind: "extracted"; pages: number; figures: number }
   | { kind: "planned"; requests: number; plannedCostUSD: number }
   | { kind: "request-start"; id: string }
-  | { kind: "request-end"; id: string; inputTokens: number; outputTokens: number; costUSD: number; cached: boolean };
+  | {
+      kind: "request-end";
+      id: string;
+      inputTokens: number;
+      outputTokens: number;
+      costUSD: number;
+      cached: boolean;
+      /** sent, then abandoned on a stop: input at the planner's estimate, no output */
+      abandoned?: boolean;
+    };
 
 /** What a finished document adds to its index row. */
 export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" | "inputTokens" | "outputTokens" | "costUSD">;
@@ -50,6 +59,7 @@ export type BatchEvent =
       outputTokens: number;
       costUSD: number;
       cached: boolean;
+      abandoned?: boolean;
     }
   | { type: "document-end"; entry: IndexEntry }
   | {

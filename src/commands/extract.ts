@@ -36,17 +36,17 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
       await writeExtraction(extraction, outDir);
       const doc = extraction.document;
       if (opts.json) {
-        process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
+        ctx.io.stdout.write(JSON.stringify(doc, null, 2) + "\n");
       } else {
         const blocks = doc.pages.flatMap((p) => p.blocks);
         const count = (t: string) => blocks.filter((b) => b.type === t).length;
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(
+        ctx.io.stdout.write(
           `${pdf}: ${doc.pages.length} pages, ${count("heading")} headings, ${count("paragraph")} paragraphs, ` +
             `${count("figure")} figures, ${doc.warnings.length} warnings in ${seconds} s → ${outDir}\n`,
         );
-        for (const w of doc.warnings.slice(0, 5)) process.stdout.write(`  warning: ${w}\n`);
-        if (doc.warnings.length > 5) process.stdout.write(`  … ${doc.warnings.length - 5} more in document.json\n`);
+        for (const w of doc.warnings.slice(0, 5)) ctx.io.stdout.write(`  warning: ${w}\n`);
+        if (doc.warnings.length > 5) ctx.io.stdout.write(`  … ${doc.warnings.length - 5} more in document.json\n`);
       }
       ctx.setExitCode(ExitCode.ok);
     });

@@ -26,10 +26,10 @@ function positiveInt(value: string): number {
 }
 
 /** The provider a run would use, from the environment as DESIGN.md §1 says; plans need no key. */
-function providerFromEnv(): string {
-  if (process.env.MISTRAL_API_KEY) return "mistral";
-  if (process.env.OPENROUTER_API_KEY) return "openrouter";
-  if (process.env.LONGDOC_BASE_URL) return "openai";
+function providerFromEnv(env: NodeJS.ProcessEnv): string {
+  if (env.MISTRAL_API_KEY) return "mistral";
+  if (env.OPENROUTER_API_KEY) return "openrouter";
+  if (env.LONGDOC_BASE_URL) return "openai";
   return "mistral";
 }
 
@@ -55,7 +55,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       const options = {
         task: opts.task,
         model: opts.model,
-        provider: opts.provider ?? providerFromEnv(),
+        provider: opts.provider ?? providerFromEnv(ctx.io.env),
         configFile: opts.profiles,
         contextWindow: opts.contextWindow,
         maxOutputTokens: opts.maxOutputTokens,
@@ -71,8 +71,8 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       const { formatPlanTable } = await import("./plan-table.js");
       const plan = await planPdf(pdf, options);
       const profile = profileFor(options);
-      if (opts.json) process.stdout.write(JSON.stringify(planToJson(plan), null, 2) + "\n");
-      else process.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile));
+      if (opts.json) ctx.io.stdout.write(JSON.stringify(planToJson(plan), null, 2) + "\n");
+      else ctx.io.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile));
       ctx.setExitCode(ExitCode.ok);
     });
 }

@@ -1,8 +1,10 @@
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
-import { createRequestSlots } from "../llm/slots.js";
+import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { DEFAULT_REQUESTS, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
+import type { CliIO } from "../cli.js";
+import { afterGrace } from "../stop.js";
 import { offlineNotice, toSummarizeOptions, type SummarizeCliOptions } from "./summarize.js";
 
 /** Human progress on stderr: a few lines per document, never the key. */
@@ -15,6 +17,7 @@ function describeEvent(e: PipelineEvent): string | null {
         ? null
         : `${e.document}: ${e.attempt > 1 ? "re-planned" : "plan"}: ${e.mode}, ${e.requests} request${e.requests === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens, ~$${e.estimatedCostUSD.toFixed(4)}`;
     case "request-end":
+      if (e.abandoned) return `${e.document}: request ${e.requestId} (${e.kind}) abandoned after ${(e.latencyMs / 1000).toFixed(1)} s: ~${e.inputTokens} input tokens counted as paid`;
       return `${e.document}: request ${e.requestId} (${e.kind}) ${e.cached ? "answered from the cache" : `done in ${(e.latencyMs / 1000).toFixed(1)} s`}: ${e.inputTokens ?? "?"} in, ${e.outputTokens} out${e.attempts > 1 ? `, ${e.attempts} attempts` : ""}`;
     case "warning":
       return `${e.document}: warning: ${e.message}`;
@@ -26,10 +29,10 @@ function describeEvent(e: PipelineEvent): string | null {
 }
 
 /** Documents one after another (a batch layer adds concurrency, folders and globs). */
-export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
+export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
+  const options = toSummarizeOptions(task, o, io.env);
+  const out = (s: string) => io.stdout.write(s);
+  const err = (s: string) => io.stderr.write(s);
   // decide the engine once, so a bad provider setting fails before any work (exit 2)
   let engine: ProviderConfig;
   try {
@@ -40,10 +43,24 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   }
   if (engine.name === "offline" && !o.dryRun) err(offlineNotice(o.provider === "offline"));
 
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSigint);
-  const requestSlots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
+  // on a stop, no request starts; those in flight get the grace, then the pipeline is aborted
+  const stop = io.stop.signal;
+  const slots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
+  const requestSlots: RequestSlots = {
+    run: <T>(fn: () => Promise<T>, priority?: number) =>
+      slots.run(() => {
+        stop.throwIfAborted();
+        return fn();
+      }, priority),
+    size: slots.size,
+    get active() {
+      return slots.active;
+    },
+    get waiting() {
+      return slots.waiting;
+    },
+  };
+  const controller = afterGrace(stop, io.stop.grace, () => slots.active > 0);
   const onEvent = (e: PipelineEvent) => {
     if (o.json) out(JSON.stringify(e) + "\n");
     else {
@@ -56,7 +73,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   let spent = 0;
   try {
     for (const [i, input] of inputs.entries()) {
-      if (controller.signal.aborted) break;
+      if (stop.aborted) break;
       if (o.maxCost !== undefined && spent >= o.maxCost) {
         err(`longdoc: --max-cost $${o.maxCost} reached ($${spent.toFixed(4)} spent): ${inputs.length - i} document(s) not started\n`);
         failures.push(ExitCode.someFailed);
@@ -66,7 +83,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
       try {
         result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
       } catch (e) {
-        const code = controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(e);
+        const code = stop.aborted ? ExitCode.interrupted : exitCodeOf(e);
         failures.push(code);
         const line = formatError(e);
         if (o.json) out(JSON.stringify({ type: "result", document: input, ok: false, error: line, exitCode: code }) + "\n");
@@ -101,7 +118,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
       }
     }
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    controller.dispose();
   }
   if (failures.length === 0) return ExitCode.ok;
   if (failures.includes(ExitCode.interrupted)) return ExitCode.interrupted;

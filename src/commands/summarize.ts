@@ -3,6 +3,7 @@ import type { CommandContext } from "../cli.js";
 import { DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
 import type { SummarizeOptions } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
+import { DEFAULT_GRACE_MS } from "../stop.js";
 
 /** Options of `summarize` and `figures` as commander parses them (DESIGN.md §1). */
 export type SummarizeCliOptions = Pick<
@@ -20,6 +21,8 @@ export type SummarizeCliOptions = Pick<
   cacheDir?: string;
   dryRun?: boolean;
   json?: boolean;
+  /** --grace, in seconds */
+  grace: number;
 };
 
 function positiveInt(value: string): number {
@@ -56,12 +59,14 @@ export function addModelOptions(cmd: Command): Command {
     .option("--no-cache", "do not use the response cache")
     .option("--cache-dir <dir>", "response cache folder (default: the user cache folder)")
     .option("--dry-run", "everything but the model calls; writes the exact request bodies to requests/")
-    .option("--json", "machine-readable events and results on stdout (one JSON object per line)");
+    .option("--json", "machine-readable events and results on stdout (one JSON object per line)")
+    .option("--grace <s>", "after SIGINT/SIGTERM/SIGHUP: seconds requests in flight may still take before they are abandoned", nonNegativeNumber, DEFAULT_GRACE_MS / 1000);
 }
 
-export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
+export function toSummarizeOptions(task: Task, o: SummarizeCliOptions, env?: NodeJS.ProcessEnv): SummarizeOptions {
   return {
     task,
+    env,
     out: o.out,
     provider: o.provider,
     baseUrl: o.baseUrl,
@@ -97,7 +102,8 @@ function registerTask(program: Command, ctx: CommandContext, task: Task, descrip
     // folders, globs and several files run as a batch (src/batch): concurrency, index, resume, budget
     const { isBatchInput, runBatchTask } = await import("../batch/command.js");
     const { runTask } = await import("./summarize-run.js");
-    ctx.setExitCode(await ((await isBatchInput(inputs)) ? runBatchTask(task, inputs, o) : runTask(task, inputs, o)));
+    ctx.io.stop.setGrace(o.grace * 1000);
+    ctx.setExitCode(await ((await isBatchInput(inputs)) ? runBatchTask(task, inputs, o, ctx.io) : runTask(task, inputs, o, ctx.io)));
   });
 }
 

@@ -38,6 +38,8 @@ export type PipelineEvent =
       cached: boolean;
       latencyMs: number;
       attempts: number;
+      /** sent, then abandoned on a stop: input at the planner's estimate, no output */
+      abandoned?: boolean;
     }
   | { type: "warning"; document: string; message: string }
   | {

@@ -272,7 +272,15 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
       estimatedInputTokens: spec.estimatedInputTokens,
       images: spec.images,
     });
-    const { value, answer, answers, repaired } = await opts.client.callJson(spec.request, validateWith(schema), { signal: opts.signal });
+    const sentAt = performance.now();
+    let called: Awaited<ReturnType<JsonModelClient["callJson"]>>;
+    try {
+      called = await opts.client.callJson(spec.request, validateWith(schema), { signal: opts.signal });
+    } catch (err) {
+      if (opts.signal?.aborted) reportAbandoned(spec, opts, Math.round(performance.now() - sentAt));
+      throw err;
+    }
+    const { value, answers, repaired } = called;
     // a repaired answer took two calls; both were paid
     const reported = answers.filter((a) => a.usage);
     const promptTokens = reported.length ? reported.reduce((s, a) => s + a.usage!.promptTokens, 0) : null;
@@ -307,6 +315,26 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
     });
     return value;
   }, spec.priority);
+}
+
+/**
+ * A request sent and then abandoned on a stop may still be billed: it is reported with its input
+ * at the planner's estimate and no output (nothing came back), so the run's records keep it.
+ */
+function reportAbandoned(spec: CallSpec, opts: ExecuteOptions, latencyMs: number): void {
+  opts.onEvent?.({
+    type: "request-end",
+    document: opts.document,
+    requestId: spec.id,
+    kind: spec.kind,
+    inputTokens: spec.estimatedInputTokens,
+    outputTokens: 0,
+    costUSD: round6(costOf(spec.estimatedInputTokens, 0, opts.prices)),
+    cached: false,
+    latencyMs,
+    attempts: 1,
+    abandoned: true,
+  });
 }
 
 /**

@@ -122,7 +122,7 @@ describe("batch against the fake model server", () => {
 
     // A: uninterrupted
     const startA = server.requests.length;
-    const a = await runCli(args(join(root, "out-a"), join(root, "cache-a")), { env: env(), timeoutMs: 240_000 });
+    const a = await runCli(args(join(root, "out-a"), join(root, "cache-a")), { env: env() });
     expect(a.code, a.stderr).toBe(0);
     const bodiesA = server.requests.slice(startA).map((r) => r.rawBody);
     expect(bodiesA.length).toBeGreaterThanOrEqual(4);
@@ -138,7 +138,7 @@ describe("batch against the fake model server", () => {
     expect(byStatus(partial, "interrupted").length).toBeGreaterThanOrEqual(1);
     expect(byStatus(partial, "done").length + byStatus(partial, "interrupted").length).toBe(docs.length);
 
-    const b2 = await runCli(args(outB, join(root, "cache-b")), { env: env(), timeoutMs: 240_000 });
+    const b2 = await runCli(args(outB, join(root, "cache-b")), { env: env() });
     expect(b2.code, b2.stderr).toBe(0);
     const final = readIndex(outB);
     expect(final.documents.every((d) => d.status === "done" || d.status === "skipped")).toBe(true);
@@ -186,7 +186,6 @@ describe("batch against the fake model server", () => {
     const start = server.requests.length;
     const r = await runCli(args(out, join(root, "cache-cost"), ["--max-cost", limit.toFixed(6), "--no-cache"]), {
       env: env(),
-      timeoutMs: 240_000,
     });
     expect(r.code, r.stderr).toBe(0);
     const index = readIndex(out);
