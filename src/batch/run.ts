@@ -28,6 +28,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** how long requests in flight may still run after a stop before they are abandoned (default 10 s) */
   graceMs?: number;
+  /** time for counting pages to order the documents (default 2 s; files left uncounted are estimated) */
+  countPagesMs?: number;
 }
 
 export interface BatchHooks {
@@ -306,7 +308,8 @@ export async function runBatch(
   const running = new Map<string, Promise<IndexEntry>>();
   const openers = smallestOf(pdfs, sizes, requests <= 2 * concurrency ? requests : 1);
   for (const pdf of openers) running.set(pdf, runOne(pdf));
-  for (const pdf of await longestFirst(pdfs.filter((p) => !running.has(p)), sizes)) running.set(pdf, runOne(pdf));
+  const rest = await longestFirst(pdfs.filter((p) => !running.has(p)), sizes, options.countPagesMs ?? COUNT_BUDGET_MS);
+  for (const pdf of rest) running.set(pdf, runOne(pdf));
   const entries = await Promise.all(pdfs.map((pdf) => running.get(pdf)!));
   abandon.dispose();
   const indexWarning = index.warning;
@@ -406,12 +409,12 @@ const COUNT_MAX_BYTES = 64 * 2 ** 20;
  * count (unreadable, too large, or past the budget) is estimated from its size at the median bytes
  * per page of the counted ones. Ties go larger file first.
  */
-async function longestFirst(pdfs: string[], sizes: Map<string, number>): Promise<string[]> {
+async function longestFirst(pdfs: string[], sizes: Map<string, number>, budgetMs: number): Promise<string[]> {
   const bySize = [...pdfs].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
   if (bySize.length < 2) return bySize;
   const pages = await countPages(
     bySize.filter((pdf) => sizes.get(pdf)! <= COUNT_MAX_BYTES),
-    { budgetMs: COUNT_BUDGET_MS },
+    { budgetMs },
   );
   const perPage = [...pages].map(([pdf, n]) => sizes.get(pdf)! / Math.max(1, n)).sort((a, b) => a - b);
   const bytesPerPage = perPage.length ? perPage[Math.floor(perPage.length / 2)] : 100_000;

@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchEvent } from "../../src/batch/types.js";
 import type { BatchIndex, IndexEntry } from "../../src/model/batch.js";
-import { runCli } from "../support/cli.js";
+import { runCli, spawnCli } from "../support/cli.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
-import { corpusFile, hasCorpus, repoRoot, testOutDir } from "../support/paths.js";
+import { corpusFile, hasCorpus, testOutDir } from "../support/paths.js";
 import { writeTextPdf } from "./make-pdfs.js";
 
 const readIndex = (out: string): BatchIndex => JSON.parse(readFileSync(join(out, "index.json"), "utf8"));
@@ -213,18 +212,14 @@ function runUntilFirstDoneThenInterrupt(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; inFlightAtSignal: string[] }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "bin.ts"), ...args, "--json"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli([...args, "--json"], { env });
     let stderr = "";
     let buffered = "";
     let anyDone = false;
     const inFlight = new Map<string, number>();
     let inFlightAtSignal: string[] = [];
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdout.on("data", (d) => {
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => {
       buffered += d;
       const lines = buffered.split("\n");
       buffered = lines.pop()!;
