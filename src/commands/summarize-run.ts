@@ -83,13 +83,14 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
       try {
         result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
       } catch (e) {
-        const code = stop.aborted ? ExitCode.interrupted : exitCodeOf(e);
+        // 130, or 143 / 129 when stopped by SIGTERM / SIGHUP
+        const code = stop.aborted ? (io.stop.exitCode ?? ExitCode.interrupted) : exitCodeOf(e);
         failures.push(code);
         const line = formatError(e);
         if (o.json) out(JSON.stringify({ type: "result", document: input, ok: false, error: line, exitCode: code }) + "\n");
         err(`longdoc: ${line.includes(input) ? line : `${input}: ${line}`}\n`);
         // a refused key or quota refuses every document alike: stop at once
-        if (code === ExitCode.providerRefused || code === ExitCode.interrupted) break;
+        if (code === ExitCode.providerRefused || stop.aborted) break;
         continue;
       }
       spent += result.usage.totals.costUSD;
@@ -121,7 +122,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
     controller.dispose();
   }
   if (failures.length === 0) return ExitCode.ok;
-  if (failures.includes(ExitCode.interrupted)) return ExitCode.interrupted;
+  if (stop.aborted) return io.stop.exitCode ?? ExitCode.interrupted;
   if (failures.includes(ExitCode.providerRefused)) return ExitCode.providerRefused;
   // one kind of failure for every document keeps its own code (e.g. a single unreadable file → 2)
   if (failures.length === inputs.length && failures.every((c) => c === failures[0])) return failures[0];

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchEvent } from "../../src/batch/types.js";
 import type { BatchIndex } from "../../src/model/batch.js";
 import { writeTextPdf } from "../batch/make-pdfs.js";
+import { StopRequest } from "../../src/stop.js";
 import { runCli, spawnCli } from "../support/cli.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
 import { repoRoot, testOutDir } from "../support/paths.js";
@@ -184,5 +185,28 @@ describe("stopping a batch through the launcher", () => {
     expect(run.stderr()).toMatch(/SIGINT again: quitting at once/);
     expect(run.stderr().match(/no new work starts/g)).toHaveLength(1);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it("one document (in process): a stop abandons the request in flight after --grace, reports it, exit 143", { timeout: 300_000 }, async () => {
+    const out = join(root, "single");
+    rmSync(out, { recursive: true, force: true });
+    server.inject({ kind: "stall" });
+    const before = server.requests.length;
+    const stop = new StopRequest();
+    const run = runCli(
+      ["summarize", join(input, "doc1.pdf"), "--out", out, "--provider", "mistral", "--base-url", server.url, "--no-cache", "--grace", "0.5", "--json"],
+      { env: env(), stop },
+    );
+    while (server.requests.length === before) await new Promise((r) => setTimeout(r, 50));
+    stop.request("SIGTERM");
+    const r = await run;
+    expect(r.code, r.stderr).toBe(143);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const abandoned = events.find((e) => e.type === "request-end");
+    expect(abandoned).toMatchObject({ abandoned: true, outputTokens: 0 });
+    expect(abandoned.inputTokens).toBeGreaterThan(0);
+    expect(events.find((e) => e.type === "result")).toMatchObject({ ok: false, exitCode: 143 });
+    expect(server.requests.length - before).toBe(1); // nothing new started after the stop
+    expect(existsSync(join(out, "doc1", "summary.json"))).toBe(false);
   });
 });
