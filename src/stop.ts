@@ -42,6 +42,7 @@ export class StopRequest {
   private forwarded = 0;
   private level = 0;
   private graceMs = DEFAULT_GRACE_MS;
+  private graceful = false;
   private deadline: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: StopRequestOptions = {}) {}
@@ -61,9 +62,14 @@ export class StopRequest {
     return this.graceMs;
   }
 
-  /** --grace: how long requests in flight may still run after a stop */
+  /**
+   * --grace: how long requests in flight may still run after a stop. A command that sets it
+   * winds down on a stop; under any other (extract, plan) a stop quits at once: their outputs
+   * are written atomically, so nothing half-written is left.
+   */
   setGrace(ms: number): void {
     this.graceMs = ms;
+    this.graceful = true;
     if (this.deadline) this.armDeadline();
   }
 
@@ -78,6 +84,11 @@ export class StopRequest {
     const level = Math.max(this.own, this.forwarded);
     if (level <= this.level) return;
     this.level = level;
+    if (level === 1 && !this.graceful) {
+      this.controller.abort(new StopError(name));
+      this.options.forceExit?.(STOP_EXIT_CODES[name]);
+      return;
+    }
     if (level === 1) {
       this.options.notice?.(
         `${name}: no new work starts; requests in flight get ${Math.round(this.graceMs / 1000)} s, then the index is written (again to quit at once)`,

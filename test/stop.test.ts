@@ -3,10 +3,12 @@ import { afterGrace, StopError, StopRequest } from "../src/stop.js";
 
 afterEach(() => vi.useRealTimers());
 
+/** a StopRequest as a summarize run sets it up (it handles stops, with the default grace) */
 function recorder() {
   const exits: number[] = [];
   const notices: string[] = [];
   const stop = new StopRequest({ forceExit: (code) => exits.push(code), notice: (line) => notices.push(line) });
+  stop.setGrace(10_000);
   return { stop, exits, notices };
 }
 
@@ -66,6 +68,14 @@ describe("StopRequest", () => {
     expect(exits).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(exits).toEqual([143]);
+  });
+
+  it("under a command that does not wind down (no grace set), a stop quits at once", () => {
+    const exits: number[] = [];
+    const stop = new StopRequest({ forceExit: (code) => exits.push(code) });
+    stop.request("SIGTERM");
+    expect(exits).toEqual([143]);
+    expect(stop.signal.aborted).toBe(true);
   });
 
   it("a run that ends before the deadline is not exited", () => {
