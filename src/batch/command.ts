@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { isDynamicPattern } from "tinyglobby";
-import { ExitCode } from "../errors.js";
+import type { CliIO } from "../cli.js";
 import type { SummarizeOptions } from "../summarize.js";
 import { chooseProgressMode, createProgressReporter } from "./progress.js";
 import { runBatch } from "./run.js";
@@ -20,27 +20,23 @@ export interface BatchCommandOptions {
 
 /**
  * What `longdoc summarize|figures <folder|glob|pdf>...` does with several documents: progress on
- * stderr (or JSON lines on stdout), Ctrl-C / SIGTERM abandon the documents in flight cleanly (the
- * index marks them interrupted; a second Ctrl-C quits at once). Resolves to the exit code.
+ * stderr (or JSON lines on stdout); a stop (Ctrl-C, SIGTERM, SIGHUP) starts no new work, gives
+ * requests in flight the grace period, then abandons them (the index marks them interrupted).
+ * Resolves to the exit code.
  */
 export async function runBatchCommand(
   inputs: string[],
   summarizeOptions: SummarizeOptions,
   options: BatchCommandOptions,
+  io: CliIO,
 ): Promise<number> {
-  const controller = new AbortController();
-  const reporter = createProgressReporter(chooseProgressMode({ json: options.json, quiet: options.quiet, verbose: options.verbose }));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      reporter.close(); // the closing line, even when quitting at once
-      process.exit(ExitCode.interrupted);
-    }
-    reporter.stop();
-    process.stderr.write(`${signal}: abandoning documents in flight and writing the index (again to quit at once)\n`);
-    controller.abort(new Error(`interrupted (${signal})`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const err = io.stderr as NodeJS.WriteStream;
+  const reporter = createProgressReporter(chooseProgressMode({ json: options.json, quiet: options.quiet, verbose: options.verbose, stream: err }), {
+    out: io.stdout,
+    err,
+  });
+  const onStop = () => reporter.stop();
+  io.stop.signal.addEventListener("abort", onStop, { once: true });
   try {
     const result = await runBatch(
       inputs,
@@ -51,22 +47,17 @@ export async function runBatchCommand(
         requests: options.requests,
         maxCostUSD: options.maxCostUSD,
         optionsHash: await summarizeOptionsHash(summarizeOptions),
-        signal: controller.signal,
+        signal: io.stop.signal,
+        graceMs: io.stop.grace,
         shard: options.shard,
       },
       { onEvent: (e) => reporter.onEvent(e) },
     );
-    if (result.interrupted) {
-      // documents abandoned mid-extraction may still hold worker threads: the index is written,
-      // nothing else is worth waiting for
-      reporter.close();
-      process.exit(ExitCode.interrupted);
-    }
     return result.exitCode;
   } finally {
+    // the closing line on every exit, a stop included
     reporter.close();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    io.stop.signal.removeEventListener("abort", onStop);
   }
 }
 

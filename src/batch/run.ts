@@ -5,6 +5,7 @@ import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } f
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
 import { countPages } from "../extract/page-count.js";
 import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
+import { afterGrace, DEFAULT_GRACE_MS } from "../stop.js";
 import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
@@ -24,9 +25,14 @@ export interface BatchOptions {
   maxCostUSD?: number;
   /** identifies the options that shape outputs (see hashOptions): same hash + same bytes = up to date */
   optionsHash: string;
+  /** a stop: no document or request starts after it; requests in flight get `graceMs` */
   signal?: AbortSignal;
   /** --shard K/N: only the documents of this part; the index goes to OUT/index.shard-K-of-N.* */
   shard?: Shard;
+  /** how long requests in flight may still run after a stop before they are abandoned (default 10 s) */
+  graceMs?: number;
+  /** time for counting pages to order the documents (default 2 s; files left uncounted are estimated) */
+  countPagesMs?: number;
 }
 
 export interface BatchHooks {
@@ -80,6 +86,10 @@ export async function runBatch(
   const guard = new CostGuard(options.maxCostUSD);
   const index = new BatchIndexFile(out, pdfs, shardBaseName("index", shard));
   const batchSignal = options.signal ?? new AbortController().signal;
+  // the grace is for requests already sent (paid for: the cache keeps their answers for a rerun);
+  // with none in flight at the stop, everything is abandoned at once
+  const abandon = afterGrace(batchSignal, options.graceMs ?? DEFAULT_GRACE_MS, () => requestSlots.active > 0);
+  setMaxListeners(Math.max(getMaxListeners(abandon.signal), concurrency + 2 * requests + 10), abandon.signal);
   // each open document listens to it: more than Node's default of 10 is expected, not a leak
   setMaxListeners(Math.max(getMaxListeners(batchSignal), concurrency + 2 * requests + 10), batchSignal);
   const warnings: string[] = [];
@@ -162,15 +172,21 @@ export async function runBatch(
     await removeDoneMarker(outDir);
 
     const controller = new AbortController();
-    // Requests already sent when the run is interrupted are paid for: let them finish so the
-    // response cache keeps their answers for the rerun; refuse new ones; abort everything else.
+    // Requests already sent when the run is stopped are paid for: they may finish within the
+    // grace so the response cache keeps their answers for the rerun; new ones are refused; a
+    // document with none in flight is abandoned at once, the others when the grace ends.
     const inFlight = new Set<Promise<unknown>>();
     let draining = false;
     const onBatchAbort = () => {
       if (inFlight.size > 0) draining = true;
       else controller.abort(batchSignal.reason);
     };
+    const onAbandon = () => controller.abort(batchSignal.reason);
     batchSignal.addEventListener("abort", onBatchAbort, { once: true });
+    abandon.signal.addEventListener("abort", onAbandon, { once: true });
+    if (batchSignal.aborted) onBatchAbort(); // stopped while this document was being hashed
+    if (abandon.signal.aborted) onAbandon();
+    let abandonedRequests = 0;
     let overBudget = false;
     let budgetNote = "";
     let plannedCost = 0;
@@ -197,6 +213,7 @@ export async function runBatch(
           emit({ type: "request-progress", document: pdf, id: e.id, outputTokens: e.outputTokens });
           break;
         case "request-end":
+          if (e.abandoned) abandonedRequests++;
           entry.requests++;
           entry.inputTokens += e.inputTokens;
           entry.outputTokens += e.outputTokens;
@@ -244,6 +261,10 @@ export async function runBatch(
       if (controller.signal.aborted) resolveAbandon("abandoned");
       controller.signal.addEventListener("abort", () => resolveAbandon("abandoned"), { once: true });
     });
+    const interruptNote = () =>
+      abandonedRequests > 0
+        ? `abandoned on interrupt; ${abandonedRequests} request(s) cut off in flight after the grace (input counted at the estimate)`
+        : "abandoned on interrupt";
     const work = runDocument(pdf, outDir, {
       requestSlots: gatedSlots(requestSlots, beforeRequest, gate, inFlight),
       sha256,
@@ -260,7 +281,7 @@ export async function runBatch(
       await settle();
       if (result === "abandoned") {
         if (overBudget) return finish("over-budget", undefined, budgetNote);
-        return finish("interrupted", undefined, "abandoned on interrupt");
+        return finish("interrupted", undefined, interruptNote());
       }
       applyOutcome(entry, result);
       const done = await finish("done");
@@ -276,12 +297,13 @@ export async function runBatch(
       await settle();
       if (overBudget) return finish("over-budget", undefined, budgetNote);
       if (err instanceof BudgetRefusedError) return finish("over-budget", undefined, err.message);
-      if (batchSignal.aborted) return finish("interrupted", undefined, "abandoned on interrupt");
+      if (batchSignal.aborted) return finish("interrupted", undefined, interruptNote());
       if (err instanceof ProviderRefusedError) refused ??= err;
       errors.set(pdf, err);
       return finish("failed", formatError(err));
     } finally {
       batchSignal.removeEventListener("abort", onBatchAbort);
+      abandon.signal.removeEventListener("abort", onAbandon);
     }
   };
 
@@ -296,8 +318,10 @@ export async function runBatch(
   const running = new Map<string, Promise<IndexEntry>>();
   const openers = smallestOf(pdfs, sizes, requests <= 2 * concurrency ? requests : 1);
   for (const pdf of openers) running.set(pdf, runOne(pdf));
-  for (const pdf of await longestFirst(pdfs.filter((p) => !running.has(p)), sizes)) running.set(pdf, runOne(pdf));
+  const rest = await longestFirst(pdfs.filter((p) => !running.has(p)), sizes, options.countPagesMs ?? COUNT_BUDGET_MS);
+  for (const pdf of rest) running.set(pdf, runOne(pdf));
   const entries = await Promise.all(pdfs.map((pdf) => running.get(pdf)!));
+  abandon.dispose();
   const indexWarning = index.warning;
   if (indexWarning) warnings.push(indexWarning);
 
@@ -395,12 +419,12 @@ const COUNT_MAX_BYTES = 64 * 2 ** 20;
  * count (unreadable, too large, or past the budget) is estimated from its size at the median bytes
  * per page of the counted ones. Ties go larger file first.
  */
-async function longestFirst(pdfs: string[], sizes: Map<string, number>): Promise<string[]> {
+async function longestFirst(pdfs: string[], sizes: Map<string, number>, budgetMs: number): Promise<string[]> {
   const bySize = [...pdfs].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
   if (bySize.length < 2) return bySize;
   const pages = await countPages(
     bySize.filter((pdf) => sizes.get(pdf)! <= COUNT_MAX_BYTES),
-    { budgetMs: COUNT_BUDGET_MS },
+    { budgetMs },
   );
   const perPage = [...pages].map(([pdf, n]) => sizes.get(pdf)! / Math.max(1, n)).sort((a, b) => a - b);
   const bytesPerPage = perPage.length ? perPage[Math.floor(perPage.length / 2)] : 100_000;

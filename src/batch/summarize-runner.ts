@@ -52,6 +52,7 @@ export function summarizeRunner(
                 outputTokens: e.cached ? 0 : e.outputTokens,
                 costUSD: e.cached ? 0 : e.costUSD,
                 cached: e.cached,
+                ...(e.abandoned ? { abandoned: true } : {}),
               });
               break;
           }

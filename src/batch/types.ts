@@ -8,7 +8,16 @@ export type DocumentEvent =
   | { kind: "planned"; requests: number; plannedCostUSD: number }
   | { kind: "request-start"; id: string }
   | { kind: "request-progress"; id: string; outputTokens: number }
-  | { kind: "request-end"; id: string; inputTokens: number; outputTokens: number; costUSD: number; cached: boolean };
+  | {
+      kind: "request-end";
+      id: string;
+      inputTokens: number;
+      outputTokens: number;
+      costUSD: number;
+      cached: boolean;
+      /** sent, then abandoned on a stop: input at the planner's estimate, no output */
+      abandoned?: boolean;
+    };
 
 /** What a finished document adds to its index row. */
 export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" | "inputTokens" | "outputTokens" | "costUSD">;
@@ -53,6 +62,7 @@ export type BatchEvent =
       outputTokens: number;
       costUSD: number;
       cached: boolean;
+      abandoned?: boolean;
     }
   | { type: "document-end"; entry: IndexEntry }
   | {

@@ -41,14 +41,14 @@ export function registerCache(program: Command, ctx: CommandContext): void {
     .action(async (action: "path" | "info" | "clear", o: { cacheDir?: string }) => {
       const dir = o.cacheDir ?? defaultCacheDir();
       if (action === "path") {
-        process.stdout.write(dir + "\n");
+        ctx.io.stdout.write(dir + "\n");
       } else if (action === "info") {
         const { entries, bytes } = await cacheSize(dir);
-        process.stdout.write(`${dir}: ${plural(entries, "answer")}, ${(bytes / 1e6).toFixed(1)} MB\n`);
+        ctx.io.stdout.write(`${dir}: ${plural(entries, "answer")}, ${(bytes / 1e6).toFixed(1)} MB\n`);
       } else {
         const { entries } = await cacheSize(dir);
         await rm(dir, { recursive: true, force: true });
-        process.stdout.write(`cleared ${dir} (${plural(entries, "answer")} removed; a rerun pays for its requests again)\n`);
+        ctx.io.stdout.write(`cleared ${dir} (${plural(entries, "answer")} removed; a rerun pays for its requests again)\n`);
       }
       ctx.setExitCode(ExitCode.ok);
     });

@@ -46,15 +46,15 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
     .description("the defaults in effect and where each comes from (flags > environment > config file > built-in)")
     .option("--json", "print as JSON")
     .action((o: { json?: boolean }) => {
-      const file = configFilePath();
-      const rows = effectiveConfig();
+      const file = configFilePath(ctx.io.env);
+      const rows = effectiveConfig(ctx.io.env);
       if (o.json) {
-        process.stdout.write(JSON.stringify({ configFile: file, exists: existsSync(file), values: rows }, null, 2) + "\n");
+        ctx.io.stdout.write(JSON.stringify({ configFile: file, exists: existsSync(file), values: rows }, null, 2) + "\n");
       } else {
         const width = Math.max(...rows.map((r) => r.key.length), 8);
         const valueWidth = Math.max(...rows.map((r) => r.value.length));
-        process.stdout.write(`config file: ${file}${existsSync(file) ? "" : " (none; create it to set defaults)"}\n`);
-        for (const r of rows) process.stdout.write(`${r.key.padEnd(width)}  ${r.value.padEnd(valueWidth)}  ${r.source}\n`);
+        ctx.io.stdout.write(`config file: ${file}${existsSync(file) ? "" : " (none; create it to set defaults)"}\n`);
+        for (const r of rows) ctx.io.stdout.write(`${r.key.padEnd(width)}  ${r.value.padEnd(valueWidth)}  ${r.source}\n`);
       }
       ctx.setExitCode(ExitCode.ok);
     });

@@ -1,7 +1,7 @@
 import { basename, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
-import type { CommandContext } from "../cli.js";
+import type { CliIO, CommandContext } from "../cli.js";
 import { DEFAULT_OUT_DIR } from "../defaults.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import { plural } from "../report/format.js";
@@ -32,23 +32,23 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .option("--name <name>", "name of a PDF read from standard input (default stdin)")
     .option("--json", "print the document model on stdout (JSON lines for several documents)");
   addVerbosityOptions(addTimeLimitOptions(cmd)).action(async (inputs: string[], opts: ExtractCliOptions) => {
-    ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => extractAll(paths, opts)));
+    ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => extractAll(paths, opts, ctx.io), ctx.io.stdin));
   });
 }
 
-async function extractAll(inputs: string[], opts: ExtractCliOptions): Promise<number> {
+async function extractAll(inputs: string[], opts: ExtractCliOptions, io: CliIO): Promise<number> {
   const { extract, writeExtraction } = await import("../extract/index.js");
   const { isBatchInput } = await import("../batch/command.js");
   const { findPdfs, assignOutputFolders } = await import("../batch/discover.js");
   const verbosity = verbosityOf(opts);
   const say = (line: string) => {
-    if (verbosity !== "quiet") process.stderr.write(line + "\n");
+    if (verbosity !== "quiet") io.stderr.write(line + "\n");
   };
   const single = !(await isBatchInput(inputs));
   const { pdfs, skipped } = single ? { pdfs: inputs, skipped: [] } : await findPdfs(inputs);
   for (const k of skipped) say(`note: skipped ${k.path}: ${k.reason}`);
   if (pdfs.length === 0) {
-    process.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
+    io.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
     return ExitCode.badInput;
   }
   const folders = assignOutputFolders(pdfs);
@@ -62,7 +62,7 @@ async function extractAll(inputs: string[], opts: ExtractCliOptions): Promise<nu
       const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
       await writeExtraction(extraction, outDir);
       const doc = extraction.document;
-      if (opts.json) process.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");
+      if (opts.json) io.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");
       const blocks = doc.pages.flatMap((p) => p.blocks);
       const count = (t: string) => blocks.filter((b) => b.type === t).length;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -71,14 +71,14 @@ async function extractAll(inputs: string[], opts: ExtractCliOptions): Promise<nu
         `${plural(count("figure"), "figure")}, ${plural(doc.warnings.length, "warning")} in ${seconds} s → ${outDir}`;
       // the summary line goes to stdout unless stdout carries JSON
       if (opts.json) say(line);
-      else if (verbosity !== "quiet") process.stdout.write(line + "\n");
+      else if (verbosity !== "quiet") io.stdout.write(line + "\n");
       const shown = verbosity === "verbose" ? doc.warnings : doc.warnings.slice(0, 5);
       for (const w of shown) say(`  warning: ${w}`);
       if (doc.warnings.length > shown.length) say(`  … ${doc.warnings.length - shown.length} more in document.json`);
       codes.push(ExitCode.ok);
     } catch (err) {
       const line = formatError(err);
-      process.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
+      io.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
       codes.push(exitCodeOf(err));
     }
   }

@@ -13,7 +13,7 @@ export function registerModels(program: Command, ctx: CommandContext): void {
       const { loadProfiles, defaultProfilesFile } = await import("../budget/profiles.js");
       const profiles = loadProfiles(o.profiles);
       if (o.json) {
-        process.stdout.write(JSON.stringify(profiles, null, 2) + "\n");
+        ctx.io.stdout.write(JSON.stringify(profiles, null, 2) + "\n");
       } else {
         const lines: string[] = [];
         for (const p of profiles) {
@@ -30,7 +30,7 @@ export function registerModels(program: Command, ctx: CommandContext): void {
           lines.push("");
         }
         lines.push(`profiles file: ${o.profiles ?? defaultProfilesFile()} (adds or overrides entries; see docs/cli.md)`);
-        process.stdout.write(lines.join("\n") + "\n");
+        ctx.io.stdout.write(lines.join("\n") + "\n");
       }
       ctx.setExitCode(ExitCode.ok);
     });

@@ -3,7 +3,7 @@
  * parsing and the same environment variable wherever it appears (DESIGN.md §1).
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { CONFIG_ENV, CONFIG_KEYS, readUserConfig } from "../config.js";
+import { CONFIG_ENV, CONFIG_KEYS, configFilePath, readUserConfig } from "../config.js";
 import { PROVIDER_NAMES } from "../llm/providers.js";
 
 /** commander parser: a whole number ≥ 1 */
@@ -13,8 +13,8 @@ export function intArg(value: string): number {
   return n;
 }
 
-/** commander parser: an amount ≥ 0 (dollars) */
-export function usdArg(value: string): number {
+/** commander parser: a number ≥ 0 (dollars, seconds) */
+export function nonNegativeNumberArg(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || value.trim() === "") throw new InvalidArgumentError("expected a number ≥ 0");
   return n;
@@ -26,6 +26,9 @@ export function positiveNumberArg(value: string): number {
   if (!Number.isFinite(n) || n <= 0 || value.trim() === "") throw new InvalidArgumentError("expected a number > 0");
   return n;
 }
+
+/** commander parser: an amount of dollars ≥ 0 */
+export const usdArg = nonNegativeNumberArg;
 
 export type Verbosity = "quiet" | "normal" | "verbose";
 
@@ -57,11 +60,11 @@ export function addVerbosityOptions(cmd: Command): Command {
  * Before a command runs: values from the user's config file fill the options that neither a flag
  * nor the environment set (commander has already applied both, and knows which).
  */
-export function applyUserConfig(cmd: Command): void {
+export function applyUserConfig(cmd: Command, env: NodeJS.ProcessEnv): void {
   const names = new Set(cmd.options.map((o) => o.attributeName()));
   const wanted = CONFIG_KEYS.filter((k) => names.has(k));
   if (wanted.length === 0) return;
-  const config = readUserConfig();
+  const config = readUserConfig(configFilePath(env));
   for (const key of wanted) {
     const source = cmd.getOptionValueSource(key);
     if (config[key] !== undefined && (source === undefined || source === "default")) cmd.setOptionValueWithSource(key, config[key], "config");

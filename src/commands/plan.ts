@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
-import type { CommandContext } from "../cli.js";
+import type { CliIO, CommandContext } from "../cli.js";
 import { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import { providerFromEnvironment } from "../llm/providers.js";
@@ -29,8 +29,8 @@ interface PlanCliOptions extends TimeLimitCliOptions {
 }
 
 /** The provider a run would use; plans need no key, and an offline run is priced as Mistral's API. */
-function providerToPlanFor(flag: string | undefined): string {
-  const name = flag ?? providerFromEnvironment(process.env);
+function providerToPlanFor(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const name = flag ?? providerFromEnvironment(env);
   return name === "offline" ? "mistral" : name;
 }
 
@@ -55,15 +55,15 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .option("--name <name>", "name of a PDF read from standard input (default stdin)")
     .addOption(new Option("--task <task>", "what the requests ask for").choices([...TASKS]).default("summarize"));
   addVerbosityOptions(addTimeLimitOptions(cmd)).action(async (inputs: string[], opts: PlanCliOptions) => {
-    ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => planAll(paths, opts)));
+    ctx.setExitCode(await withStdinInput(inputs, opts.name, (paths) => planAll(paths, opts, ctx.io), ctx.io.stdin));
   });
 }
 
-async function planAll(inputs: string[], opts: PlanCliOptions): Promise<number> {
+async function planAll(inputs: string[], opts: PlanCliOptions, io: CliIO): Promise<number> {
   const options = {
     task: opts.task,
     model: opts.model,
-    provider: providerToPlanFor(opts.provider),
+    provider: providerToPlanFor(opts.provider, io.env),
     configFile: opts.profiles,
     contextWindow: opts.contextWindow,
     maxOutputTokens: opts.maxOutputTokens,
@@ -83,9 +83,9 @@ async function planAll(inputs: string[], opts: PlanCliOptions): Promise<number> 
   const { writeJsonAtomically } = await import("../io/atomic.js");
   const single = !(await isBatchInput(inputs));
   const { pdfs, skipped } = single ? { pdfs: inputs, skipped: [] } : await findPdfs(inputs);
-  if (verbosityOf(opts) !== "quiet") for (const k of skipped) process.stderr.write(`note: skipped ${k.path}: ${k.reason}\n`);
+  if (verbosityOf(opts) !== "quiet") for (const k of skipped) io.stderr.write(`note: skipped ${k.path}: ${k.reason}\n`);
   if (pdfs.length === 0) {
-    process.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
+    io.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
     return ExitCode.badInput;
   }
   const profile = profileFor(options);
@@ -96,12 +96,12 @@ async function planAll(inputs: string[], opts: PlanCliOptions): Promise<number> 
       const plan = await planPdf(pdf, options);
       const json = planToJson(plan);
       if (opts.out) await writeJsonAtomically(resolve(opts.out, folders.get(pdf)!, "plan.json"), json);
-      if (opts.json) process.stdout.write((single ? JSON.stringify(json, null, 2) : JSON.stringify({ document: pdf, ...json })) + "\n");
-      else process.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile) + (single ? "" : "\n"));
+      if (opts.json) io.stdout.write((single ? JSON.stringify(json, null, 2) : JSON.stringify({ document: pdf, ...json })) + "\n");
+      else io.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile) + (single ? "" : "\n"));
       codes.push(ExitCode.ok);
     } catch (err) {
       const line = formatError(err);
-      process.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
+      io.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
       codes.push(exitCodeOf(err));
     }
   }

@@ -13,9 +13,9 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     const { rebuildReports } = await import("../report/folder.js");
     const done = await rebuildReports(dir);
     if (verbosityOf(o) !== "quiet") {
-      for (const r of done.reports) process.stderr.write(`wrote ${r}\n`);
-      if (done.index) process.stderr.write(`wrote ${done.index}\n`);
-      for (const s of done.skipped) process.stderr.write(`note: ${s}: no summary.json or figures.json, no report\n`);
+      for (const r of done.reports) ctx.io.stderr.write(`wrote ${r}\n`);
+      if (done.index) ctx.io.stderr.write(`wrote ${done.index}\n`);
+      for (const s of done.skipped) ctx.io.stderr.write(`note: ${s}: no summary.json or figures.json, no report\n`);
     }
     ctx.setExitCode(ExitCode.ok);
   });

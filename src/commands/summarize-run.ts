@@ -1,6 +1,8 @@
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
-import { createRequestSlots } from "../llm/slots.js";
+import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
+import type { CliIO } from "../cli.js";
+import { afterGrace } from "../stop.js";
 import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
 import type { Task } from "../summary/schema.js";
 import { plural } from "../report/format.js";
@@ -34,11 +36,11 @@ function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
 }
 
 /** Documents one after another (a batch layer adds concurrency, folders and globs). */
-export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
+export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
+  const options = toSummarizeOptions(task, o, io.env);
   const verbosity = verbosityOf(o);
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
+  const out = (s: string) => io.stdout.write(s);
+  const err = (s: string) => io.stderr.write(s);
   // decide the engine once, so a bad provider setting fails before any work (exit 2)
   let engine: ProviderConfig;
   try {
@@ -50,10 +52,24 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   }
   if (engine.name === "offline" && !o.dryRun) err(offlineNotice(o.provider === "offline"));
 
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSigint);
-  const requestSlots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
+  // on a stop, no request starts; those in flight get the grace, then the pipeline is aborted
+  const stop = io.stop.signal;
+  const slots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
+  const requestSlots: RequestSlots = {
+    run: <T>(fn: () => Promise<T>, priority?: number) =>
+      slots.run(() => {
+        stop.throwIfAborted();
+        return fn();
+      }, priority),
+    size: slots.size,
+    get active() {
+      return slots.active;
+    },
+    get waiting() {
+      return slots.waiting;
+    },
+  };
+  const controller = afterGrace(stop, io.stop.grace, () => slots.active > 0);
   const onEvent = (e: PipelineEvent) => {
     if (o.json) out(JSON.stringify(e) + "\n");
     else if (verbosity !== "quiet") {
@@ -66,7 +82,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   let spent = 0;
   try {
     for (const [i, input] of inputs.entries()) {
-      if (controller.signal.aborted) break;
+      if (stop.aborted) break;
       if (o.maxCost !== undefined && spent >= o.maxCost) {
         err(`longdoc: --max-cost $${o.maxCost} reached ($${spent.toFixed(4)} spent): ${inputs.length - i} document(s) not started\n`);
         failures.push(ExitCode.someFailed);
@@ -76,13 +92,14 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
       try {
         result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
       } catch (e) {
-        const code = controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(e);
+        // 130, or 143 / 129 when stopped by SIGTERM / SIGHUP
+        const code = stop.aborted ? (io.stop.exitCode ?? ExitCode.interrupted) : exitCodeOf(e);
         failures.push(code);
         const line = formatError(e);
         if (o.json) out(JSON.stringify({ type: "result", document: input, ok: false, error: line, exitCode: code }) + "\n");
         err(`longdoc: ${line.includes(input) ? line : `${input}: ${line}`}\n`);
         // a refused key or quota refuses every document alike: stop at once
-        if (code === ExitCode.providerRefused || code === ExitCode.interrupted) break;
+        if (code === ExitCode.providerRefused || stop.aborted) break;
         continue;
       }
       spent += result.usage.totals.costUSD;
@@ -110,10 +127,10 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
       }
     }
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    controller.dispose();
   }
   if (failures.length === 0) return ExitCode.ok;
-  if (failures.includes(ExitCode.interrupted)) return ExitCode.interrupted;
+  if (stop.aborted) return io.stop.exitCode ?? ExitCode.interrupted;
   if (failures.includes(ExitCode.providerRefused)) return ExitCode.providerRefused;
   // one kind of failure for every document keeps its own code (e.g. a single unreadable file → 2)
   if (failures.length === inputs.length && failures.every((c) => c === failures[0])) return failures[0];
@@ -127,9 +144,10 @@ export function writtenNote(files: string[]): string {
   return [...main, ...extra].join(", ");
 }
 
-export function toSummarizeOptions(task: Task, o: SummarizeCliOptions): SummarizeOptions {
+export function toSummarizeOptions(task: Task, o: SummarizeCliOptions, env?: NodeJS.ProcessEnv): SummarizeOptions {
   return {
     task,
+    env,
     out: o.out,
     provider: o.provider,
     baseUrl: o.baseUrl,
@@ -164,8 +182,8 @@ export function offlineNotice(explicit: boolean): string {
 }
 
 /** The `summarize` / `figures` command action for a batch (same options as for one document). */
-export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions): Promise<number> {
-  const options = toSummarizeOptions(task, o);
+export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
+  const options = toSummarizeOptions(task, o, io.env);
   try {
     const engine = resolveEngine(options);
     requirePricesForMaxCost({ ...options, maxCost: o.maxCost });
@@ -173,9 +191,9 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
     if (o.batchApi && !o.dryRun) {
       // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)
       const { runBatchApiCommand } = await import("../batch-api/command.js");
-      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard });
+      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard, env: io.env });
     }
-    if (engine.name === "offline" && !o.dryRun) process.stderr.write(offlineNotice(o.provider === "offline"));
+    if (engine.name === "offline" && !o.dryRun) io.stderr.write(offlineNotice(o.provider === "offline"));
     return await runBatchCommand(inputs, options, {
       out: o.out,
       concurrency: o.concurrency,
@@ -185,9 +203,9 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
       quiet: o.quiet,
       verbose: o.verbose,
       shard,
-    });
+    }, io);
   } catch (err) {
-    process.stderr.write(`longdoc: ${formatError(err)}\n`);
+    io.stderr.write(`longdoc: ${formatError(err)}\n`);
     return exitCodeOf(err);
   }
 }

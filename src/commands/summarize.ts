@@ -1,11 +1,12 @@
 import { Command, Option } from "commander";
 import { addTimeLimitOptions, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CommandContext } from "../cli.js";
+import { DEFAULT_GRACE_MS } from "../stop.js";
 import { CONFIG_ENV } from "../config.js";
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
 import type { SummarizeOptions } from "../summarize.js";
 import type { Task } from "../task.js";
-import { addVerbosityOptions, intArg, modelOption, outOption, positiveNumberArg, providerOption, usdArg } from "./options.js";
+import { addVerbosityOptions, intArg, nonNegativeNumberArg, modelOption, outOption, positiveNumberArg, providerOption, usdArg } from "./options.js";
 
 /** Options of `summarize` and `figures` as commander parses them (DESIGN.md §1). */
 export type SummarizeCliOptions = Pick<
@@ -29,6 +30,8 @@ export type SummarizeCliOptions = Pick<
   batchApi?: boolean;
   /** --shard K/N, as typed (parsed by the batch) */
   shard?: string;
+  /** --grace, in seconds */
+  grace: number;
   /** name of a PDF read from standard input */
   name?: string;
   quiet?: boolean;
@@ -63,7 +66,8 @@ export function addModelOptions(cmd: Command): Command {
     .option("--json", "machine-readable events and results on stdout (one JSON object per line)")
     .option("--batch-api", "send the requests as provider batch jobs, in rounds (Mistral: half price, no rate limits; resumable)")
     .option("--shard <K/N>", "process the K-th of N disjoint parts of the inputs (several machines, one output folder)")
-    .option("--name <name>", "name of a PDF read from standard input (default stdin)");
+    .option("--name <name>", "name of a PDF read from standard input (default stdin)")
+    .option("--grace <s>", "after SIGINT/SIGTERM/SIGHUP: seconds requests in flight may still take before they are abandoned", nonNegativeNumberArg, DEFAULT_GRACE_MS / 1000);
   return addVerbosityOptions(cmd);
 }
 
@@ -75,8 +79,9 @@ function registerTask(program: Command, ctx: CommandContext, task: Task, descrip
     const { isBatchInput } = await import("../batch/command.js");
     const { runBatchTask, runTask } = await import("./summarize-run.js");
     const { withStdinInput } = await import("./stdin.js");
+    ctx.io.stop.setGrace(o.grace * 1000);
     ctx.setExitCode(
-      await withStdinInput(inputs, o.name, async (paths) => (o.batchApi || o.shard !== undefined || (await isBatchInput(paths)) ? runBatchTask(task, paths, o) : runTask(task, paths, o))),
+      await withStdinInput(inputs, o.name, async (paths) => (o.batchApi || o.shard !== undefined || (await isBatchInput(paths)) ? runBatchTask(task, paths, o, ctx.io) : runTask(task, paths, o, ctx.io)), ctx.io.stdin),
     );
   });
 }

@@ -10,6 +10,8 @@ import type { WorkerReply } from "./protocol.js";
 const FILE_LIMIT_MS = 3_000;
 
 export async function countPages(paths: string[], opts: { budgetMs: number }): Promise<Map<string, number>> {
+  // one file (the worker's start included) may take as long as the whole budget
+  const fileLimitMs = Math.max(FILE_LIMIT_MS, opts.budgetMs);
   const counts = new Map<string, number>();
   if (paths.length === 0) return counts;
   const started = Date.now();
@@ -19,7 +21,7 @@ export async function countPages(paths: string[], opts: { budgetMs: number }): P
     for (const path of paths) {
       if (Date.now() - started > opts.budgetMs) break;
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), FILE_LIMIT_MS)));
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), fileLimitMs)));
       const reply = await Promise.race([worker.call({ op: "count", file: path }).catch(() => "dead" as const), late]);
       clearTimeout(timer);
       if (reply === "late" || reply === "dead") {

@@ -39,6 +39,8 @@ export type PipelineEvent =
       cached: boolean;
       latencyMs: number;
       attempts: number;
+      /** sent, then abandoned on a stop: input at the planner's estimate, no output */
+      abandoned?: boolean;
     }
   /** a streamed answer is arriving: content chunks so far (about a token each); thinking = reasoning, no answer text yet */
   | { type: "request-progress"; document: string; requestId: string; tokens: number; thinking: boolean }

@@ -328,17 +328,20 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
     // every call is recorded, the failed ones too: usage.json must add up to what was billed
     const record = usageRecord(spec, attempts, result, failure, opts.prices, Math.round(performance.now() - started));
     usage.push(record);
+    const abandoned = failure !== undefined && opts.signal?.aborted === true;
     opts.onEvent?.({
       type: "request-end",
       document: opts.document,
       requestId: spec.id,
       kind: spec.kind,
-      inputTokens: record.promptTokens,
+      // sent, then abandoned on a stop: counted at the planner's input estimate, as it may be billed
+      inputTokens: record.promptTokens ?? (abandoned ? spec.estimatedInputTokens : null),
       outputTokens: record.outputTokens,
       costUSD: record.costUSD,
       cached: record.cached,
       latencyMs: record.latencyMs,
       attempts: record.attempts,
+      ...(abandoned ? { abandoned: true } : {}),
     });
     if (failure !== undefined) throw failure;
     return result!.value;

@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchEvent } from "../../src/batch/types.js";
 import type { BatchIndex, IndexEntry } from "../../src/model/batch.js";
-import { runCli } from "../support/cli.js";
+import { runCli, spawnCli } from "../support/cli.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
-import { corpusFile, hasCorpus, repoRoot, testOutDir } from "../support/paths.js";
+import { corpusFile, hasCorpus, testOutDir } from "../support/paths.js";
 import { writeTextPdf } from "./make-pdfs.js";
 
 const readIndex = (out: string): BatchIndex => JSON.parse(readFileSync(join(out, "index.json"), "utf8"));
@@ -122,7 +121,7 @@ describe("batch against the fake model server", () => {
 
     // A: uninterrupted
     const startA = server.requests.length;
-    const a = await runCli(args(join(root, "out-a"), join(root, "cache-a")), { env: env(), timeoutMs: 240_000 });
+    const a = await runCli(args(join(root, "out-a"), join(root, "cache-a")), { env: env() });
     expect(a.code, a.stderr).toBe(0);
     const bodiesA = server.requests.slice(startA).map((r) => r.rawBody);
     expect(bodiesA.length).toBeGreaterThanOrEqual(4);
@@ -138,7 +137,7 @@ describe("batch against the fake model server", () => {
     expect(byStatus(partial, "interrupted").length).toBeGreaterThanOrEqual(1);
     expect(byStatus(partial, "done").length + byStatus(partial, "interrupted").length).toBe(docs.length);
 
-    const b2 = await runCli(args(outB, join(root, "cache-b")), { env: env(), timeoutMs: 240_000 });
+    const b2 = await runCli(args(outB, join(root, "cache-b")), { env: env() });
     expect(b2.code, b2.stderr).toBe(0);
     const final = readIndex(outB);
     expect(final.documents.every((d) => d.status === "done" || d.status === "skipped")).toBe(true);
@@ -186,7 +185,6 @@ describe("batch against the fake model server", () => {
     const start = server.requests.length;
     const r = await runCli(args(out, join(root, "cache-cost"), ["--max-cost", limit.toFixed(6), "--no-cache"]), {
       env: env(),
-      timeoutMs: 240_000,
     });
     expect(r.code, r.stderr).toBe(0);
     const index = readIndex(out);
@@ -214,18 +212,14 @@ function runUntilFirstDoneThenInterrupt(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; inFlightAtSignal: string[] }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "bin.ts"), ...args, "--json"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli([...args, "--json"], { env });
     let stderr = "";
     let buffered = "";
     let anyDone = false;
     const inFlight = new Map<string, number>();
     let inFlightAtSignal: string[] = [];
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdout.on("data", (d) => {
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => {
       buffered += d;
       const lines = buffered.split("\n");
       buffered = lines.pop()!;

@@ -23,7 +23,6 @@ describe.skipIf(!hasCorpus)("real corpus documents (fake Mistral server)", () =>
     const before = server.requests.length;
     const r = await runCli(["summarize", corpusFile("real/DA-619p.pdf"), "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache"], {
       env: { MISTRAL_API_KEY: KEY },
-      timeoutMs: 880_000,
     });
     expect(r.code, r.stderr).toBe(0);
     const dir = join(out, "DA-619p");
