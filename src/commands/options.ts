@@ -57,16 +57,25 @@ export function addVerbosityOptions(cmd: Command): Command {
 }
 
 /**
- * Before a command runs: values from the user's config file fill the options that neither a flag
- * nor the environment set (commander has already applied both, and knows which).
+ * Before a command runs: the run's environment (LONGDOC_MODEL, …), then the user's config file,
+ * fill the options no flag set. commander reads process.env itself; the run's own environment is
+ * applied here too, so an in-process run with another environment sees the same precedence.
  */
 export function applyUserConfig(cmd: Command, env: NodeJS.ProcessEnv): void {
+  const unset = (key: string) => {
+    const source = cmd.getOptionValueSource(key);
+    return source === undefined || source === "default";
+  };
+  for (const opt of cmd.options) {
+    const key = opt.attributeName();
+    const raw = opt.envVar ? env[opt.envVar] : undefined;
+    if (raw !== undefined && unset(key)) cmd.setOptionValueWithSource(key, opt.parseArg ? opt.parseArg(raw, undefined as never) : raw, "env");
+  }
   const names = new Set(cmd.options.map((o) => o.attributeName()));
   const wanted = CONFIG_KEYS.filter((k) => names.has(k));
   if (wanted.length === 0) return;
   const config = readUserConfig(configFilePath(env));
   for (const key of wanted) {
-    const source = cmd.getOptionValueSource(key);
-    if (config[key] !== undefined && (source === undefined || source === "default")) cmd.setOptionValueWithSource(key, config[key], "config");
+    if (config[key] !== undefined && unset(key)) cmd.setOptionValueWithSource(key, config[key], "config");
   }
 }
