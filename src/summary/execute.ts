@@ -13,7 +13,7 @@ import { expectedOutputTokens, expectedServiceSeconds } from "../budget/service-
 import type { PipelineEventListener } from "./events.js";
 import { FigureDescriptionsSchema, toStrictJsonSchema, type ModelAnswerShape, type Task } from "./schema.js";
 import { modelRequestFor, topRequest, type UserSchema } from "./requests.js";
-import { usageRecord, type RequestUsage, type TokenPrices } from "./usage.js";
+import { costOf, round6, usageRecord, type RequestUsage, type TokenPrices } from "./usage.js";
 
 /** The part of the model client this stage uses. */
 export type JsonModelClient = Pick<ModelClient, "callJson">;
@@ -337,7 +337,7 @@ async function call(spec: CallSpec, schema: z.ZodType<unknown>, opts: ExecuteOpt
       // sent, then abandoned on a stop: counted at the planner's input estimate, as it may be billed
       inputTokens: record.promptTokens ?? (abandoned ? spec.estimatedInputTokens : null),
       outputTokens: record.outputTokens,
-      costUSD: record.costUSD,
+      costUSD: abandoned && record.costUSD === 0 ? round6(costOf(spec.estimatedInputTokens, 0, opts.prices)) : record.costUSD,
       cached: record.cached,
       latencyMs: record.latencyMs,
       attempts: record.attempts,

@@ -199,6 +199,6 @@ export function usageLine(report: UsageReport): string {
   return `${t.requests} request${t.requests === 1 ? "" : "s"}${cached}; ${t.inputTokens} tokens in (estimated ${t.estimatedInputTokens}, ${ratio}), ${t.outputTokens} out; $${t.costUSD.toFixed(4)}`;
 }
 
-function round6(n: number): number {
+export function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
