@@ -389,7 +389,7 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
           if (finish === "model_length") {
             // Mistral: prompt and answer together reached the model's window
             record("context-overflow", true, 200);
-            throw new ContextOverflowError(`${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`);
+            throw new ContextOverflowError(`${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`, undefined, undefined, true);
           }
           if (finish === "length") {
             record("truncated", true, 200);
