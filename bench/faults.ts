@@ -83,7 +83,7 @@ async function runCase(c: Case, mode: "once" | "always", root: string): Promise<
       },
       {},
     );
-    planned = r.usage.requests.length;
+    planned = new Set(r.usage.requests.map((q) => q.id)).size;
     outcome = "ok";
   } catch (err) {
     outcome = `exit ${exitCodeOf(err)}: ${formatError(err).replace(/^.*?request /, "request ").slice(0, 70)}`;
