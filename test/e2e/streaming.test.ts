@@ -42,7 +42,8 @@ async function run(server: FakeServer, name: string, extra: string[] = [], input
   const out = freshDir(`streaming/${name}`);
   const r = await runCli(
     ["summarize", ...inputs, "--out", out, "--no-cache", "--provider", providerOf(server.flavour), "--base-url", server.url, "--idle-timeout", IDLE_S, ...extra],
-    { env: envFor(server) },
+    // a CLI run takes seconds alone but over a minute beside a full suite on 2 shared cores
+    { env: envFor(server), timeoutMs: 280_000 },
   );
   return { ...r, out, doc: join(out, "bike-share-report") };
 }
@@ -64,7 +65,7 @@ function expectPaidBudget(server: FakeServer, plannedRequests: number): void {
   expect(server.requests.filter((q) => q.status === 200).length).toBeLessThanOrEqual(3 * plannedRequests);
 }
 
-describe("streamed model calls through the CLI", () => {
+describe("streamed model calls through the CLI", { timeout: 600_000 }, () => {
   it("dry-run body == the body the server received (Mistral, reasoning high: thinking chunks, temperature 0.7, 32,768 reserve)", async () => {
     const server = await fake("mistral");
     const dry = await run(server, "dry-vs-sent-dry", ["--reasoning", "high", "--dry-run"]);
