@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { batchPriceFor, pricesFor, resolveProfile, type ModelProfile } from "./budget/profiles.js";
+import { expectedCost } from "./budget/cost.js";
 import { InputError, formatError, exitCodeOf } from "./errors.js";
 import { extract, writeExtraction } from "./extract/index.js";
 import { writeFileAtomically, writeJsonAtomically } from "./io/atomic.js";
@@ -217,6 +218,7 @@ async function run(
     requests: provider.name === "offline" && !options.dryRun ? 0 : plan.requests.length,
     estimatedInputTokens: plan.requests.reduce((s, r) => s + r.totalTokens, 0),
     estimatedCostUSD: plan.estimatedCostUSD,
+    expectedCostUSD: expectedCost(plan, profile, provider.name),
     attempt: 1,
   });
   await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));

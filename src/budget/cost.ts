@@ -1,5 +1,6 @@
 import type { Plan } from "../model/plan.js";
 import { pricesFor, type ModelProfile, type ProfileData } from "./profiles.js";
+import { expectedOutputTokens } from "./service-time.js";
 
 export interface CostRow {
   provider: string;
@@ -8,13 +9,26 @@ export interface CostRow {
   /** upper bound: every request writes its full output reserve */
   outputTokens: number;
   costUSD: number;
+  /** output a typical answer writes (summary fields plus a few sentences per figure) */
+  expectedOutputTokens: number;
+  /** what the run should cost: planned input plus the expected output */
+  expectedCostUSD: number;
 }
 
-function planTokens(plan: Plan): { input: number; output: number } {
+function planTokens(plan: Plan): { input: number; output: number; expectedOutput: number } {
   return {
     input: plan.requests.reduce((s, r) => s + r.totalTokens, 0),
     output: plan.requests.length * plan.outputReserve,
+    expectedOutput: plan.requests.reduce((s, r) => s + expectedOutputTokens((r.figureIds ?? []).length, plan.outputReserve), 0),
   };
+}
+
+/** Expected USD for the plan (output as a typical answer writes it); 0 without a price. */
+export function expectedCost(plan: Plan, profile: ProfileData | ModelProfile, provider: string): number {
+  const price = pricesFor(profile, provider)[0];
+  if (!price) return 0;
+  const { input, expectedOutput } = planTokens(plan);
+  return rowCost(input, expectedOutput, price.inputPerM, price.outputPerM);
 }
 
 function rowCost(input: number, output: number, inputPerM: number, outputPerM: number): number {
@@ -34,7 +48,7 @@ export function estimateCost(plan: Plan, profile: ProfileData | ModelProfile, pr
 
 /** One row per provider and host with a price in the profile (for the plan table). */
 export function costTable(plan: Plan, profile: ProfileData | ModelProfile): CostRow[] {
-  const { input, output } = planTokens(plan);
+  const { input, output, expectedOutput } = planTokens(plan);
   return Object.entries(profile.prices).flatMap(([provider, rows]) =>
     rows.map((p) => ({
       provider,
@@ -42,17 +56,29 @@ export function costTable(plan: Plan, profile: ProfileData | ModelProfile): Cost
       inputTokens: input,
       outputTokens: output,
       costUSD: rowCost(input, output, p.inputPerM, p.outputPerM),
+      expectedOutputTokens: expectedOutput,
+      expectedCostUSD: rowCost(input, expectedOutput, p.inputPerM, p.outputPerM),
     })),
   );
 }
 
 /** One row per provider whose price has a batch API price: what the plan costs sent with --batch-api. */
 export function batchCostTable(plan: Plan, profile: ProfileData | ModelProfile): CostRow[] {
-  const { input, output } = planTokens(plan);
+  const { input, output, expectedOutput } = planTokens(plan);
   return Object.entries(profile.prices).flatMap(([provider, rows]) => {
     const batch = rows[0]?.batch;
     return batch
-      ? [{ provider, host: rows[0]!.host, inputTokens: input, outputTokens: output, costUSD: rowCost(input, output, batch.inputPerM, batch.outputPerM) }]
+      ? [
+          {
+            provider,
+            host: rows[0]!.host,
+            inputTokens: input,
+            outputTokens: output,
+            costUSD: rowCost(input, output, batch.inputPerM, batch.outputPerM),
+            expectedOutputTokens: expectedOutput,
+            expectedCostUSD: rowCost(input, expectedOutput, batch.inputPerM, batch.outputPerM),
+          },
+        ]
       : [];
   });
 }

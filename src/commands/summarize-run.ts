@@ -13,7 +13,7 @@ function describeEvent(e: PipelineEvent): string | null {
     case "planned":
       return e.mode === "offline"
         ? null
-        : `${e.document}: ${e.attempt > 1 ? "re-planned" : "plan"}: ${e.mode}, ${e.requests} request${e.requests === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens, ~$${e.estimatedCostUSD.toFixed(4)}`;
+        : `${e.document}: ${e.attempt > 1 ? "re-planned" : "plan"}: ${e.mode}, ${e.requests} request${e.requests === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens, ${e.expectedCostUSD !== undefined ? `~$${e.expectedCostUSD.toFixed(4)} expected, ` : ""}at most $${e.estimatedCostUSD.toFixed(4)}`;
     case "request-end":
       return `${e.document}: request ${e.requestId} (${e.kind}) ${e.cached ? "answered from the cache" : `done in ${(e.latencyMs / 1000).toFixed(1)} s`}: ${e.inputTokens ?? "?"} in, ${e.outputTokens} out${e.attempts > 1 ? `, ${e.attempts} attempts` : ""}`;
     case "warning":

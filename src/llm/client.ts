@@ -94,6 +94,8 @@ const MAX_TIMEOUT_RETRIES = 1;
 const MAX_IN_BAND_RETRIES = 2;
 const MAX_EMPTY_RETRIES = 1;
 const PROGRESS_EVERY_MS = 250;
+/** before the response starts, silence may last this many idle timeouts */
+const FIRST_BYTE_FACTOR = 3;
 
 /**
  * undici's own defaults cut a response after 300 s without headers or between body chunks; our
@@ -113,7 +115,7 @@ interface Sent {
 type AttemptResult =
   | { kind: "answer"; acc: AnswerAccumulator; status: number }
   | { kind: "http"; status: number; info: ErrorInfo; headers: Headers }
-  | { kind: "timeout"; why: "idle" | "cap"; acc: AnswerAccumulator; responded: boolean }
+  | { kind: "timeout"; why: "idle" | "first-byte" | "cap"; acc: AnswerAccumulator; responded: boolean }
   | { kind: "dropped"; message: string; acc: AnswerAccumulator; responded: boolean };
 
 /** A model client for one provider: transport (streaming, idle timeout), retries, cache, JSON repair. */
@@ -131,16 +133,17 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
   async function attemptOnce(req: ModelRequest, body: ChatBody, signal: AbortSignal | undefined): Promise<AttemptResult> {
     const ctl = new AbortController();
     const combined = signal ? AbortSignal.any([signal, ctl.signal]) : ctl.signal;
-    let timedOut: "idle" | "cap" | null = null;
+    let timedOut: "idle" | "first-byte" | "cap" | null = null;
     let responded = false;
     let idleTimer: NodeJS.Timeout | undefined;
-    const touch = () => {
+    const arm = (ms: number, why: "idle" | "first-byte") => {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
-        timedOut ??= "idle";
-        ctl.abort(new Error("idle timeout"));
-      }, idleMs);
+        timedOut ??= why;
+        ctl.abort(new Error(`${why} timeout`));
+      }, ms);
     };
+    const touch = () => arm(idleMs, "idle");
     const capTimer = setTimeout(() => {
       timedOut ??= "cap";
       ctl.abort(new Error("request cap"));
@@ -188,7 +191,8 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
     });
     const acc = emptyAccumulator();
     let lastProgress = 0;
-    touch();
+    // a server may read a long prompt before it sends its first byte: that silence gets 3x the idle timeout
+    arm(idleMs * FIRST_BYTE_FACTOR, "first-byte");
     try {
       const stream = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, {
         signal: combined,
@@ -352,7 +356,9 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
         lastReason = timeout
           ? r.why === "idle"
             ? `no data for ${fmtSeconds(idleMs)} (idle timeout)`
-            : `the answer took longer than the ${fmtSeconds(capMs)} cap`
+            : r.why === "first-byte"
+              ? `no response within ${fmtSeconds(idleMs * FIRST_BYTE_FACTOR)} (3x the idle timeout)`
+              : `the answer took longer than the ${fmtSeconds(capMs)} cap`
           : r.message;
         if (timeout || r.responded) {
           if (timeoutRetries++ >= MAX_TIMEOUT_RETRIES) {
@@ -389,7 +395,7 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
           if (finish === "model_length") {
             // Mistral: prompt and answer together reached the model's window
             record("context-overflow", true, 200);
-            throw new ContextOverflowError(`${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`);
+            throw new ContextOverflowError(`${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`, undefined, undefined, true);
           }
           if (finish === "length") {
             record("truncated", true, 200);

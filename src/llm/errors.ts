@@ -23,6 +23,8 @@ export class ContextOverflowError extends ProviderError {
     message: string,
     readonly limitTokens?: number,
     readonly requestedTokens?: number,
+    /** the provider billed the call that found it (Mistral's finish_reason "model_length") */
+    readonly billed = false,
   ) {
     super(message, 400);
   }

@@ -13,7 +13,10 @@ export type PipelineEvent =
       mode: "single" | "map-reduce" | "offline";
       requests: number;
       estimatedInputTokens: number;
+      /** upper bound: every request writes its full output reserve */
       estimatedCostUSD: number;
+      /** what the plan should cost: a typical answer's output (absent when unknown) */
+      expectedCostUSD?: number;
       /** 1 for the first plan; higher after a re-plan (context overflow, image cap, truncation) */
       attempt: number;
     }

@@ -91,6 +91,8 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecuteResult> 
   let plan = opts.initialPlan;
   const usage: RequestUsage[] = opts.usage ?? [];
   const warnings: string[] = [];
+  // a re-plan after a billed overflow costs again: once, not three times
+  let billedReplans = 0;
   for (let replans = 0; ; replans++) {
     try {
       const result = await runPlan(plan, opts, usage);
@@ -103,6 +105,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecuteResult> 
       let adjust: PlanAdjustment;
       let reason: string;
       if (err instanceof ContextOverflowError) {
+        if (err.billed && billedReplans++ >= 1) throw err;
         // the server's own limit when it names one, else a fifth less than we believed
         const limit = err.limitTokens && err.limitTokens < plan.window ? err.limitTokens : Math.floor(plan.window * 0.8);
         adjust = { window: Math.floor(limit * 0.95) };

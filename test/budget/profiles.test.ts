@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveProfile, pricesFor } from "../../src/budget/profiles.js";
-import { costTable, estimateCost } from "../../src/budget/cost.js";
+import { costTable, estimateCost, expectedCost } from "../../src/budget/cost.js";
 import type { Plan } from "../../src/model/plan.js";
 import { testOutDir } from "../support/paths.js";
 import { InputError } from "../../src/errors.js";
@@ -76,5 +76,17 @@ describe("estimateCost", () => {
     const rows = costTable(plan, p);
     expect(rows.map((r) => `${r.provider}/${r.host}`)).toEqual(["mistral/mistral", "openrouter/mistral", "openrouter/other host"]);
     expect(rows[2]!.costUSD).toBeCloseTo(1.5 * 0.19 + 0.02 * 0.75, 6);
+  });
+});
+
+describe("expectedCost", () => {
+  it("prices a typical answer (500 tokens + 150 per figure, at most the reserve), below the upper bound", () => {
+    const p = resolveProfile({});
+    const plan = { outputReserve: 10_000, requests: [{ totalTokens: 1_000_000, figureIds: ["p1-f1", "p2-f1"] }, { totalTokens: 500_000, figureIds: [] }] } as unknown as Plan;
+    // 1.5 M in × 0.15 + (800 + 500) out × 0.60 per million
+    expect(expectedCost(plan, p, "mistral")).toBeCloseTo(0.225 + (1300 * 0.6) / 1e6, 6);
+    expect(expectedCost(plan, p, "mistral")).toBeLessThan(estimateCost(plan, p, "mistral"));
+    expect(expectedCost(plan, p, "openai")).toBe(0);
+    expect(costTable(plan, p)[0]!.expectedOutputTokens).toBe(1300);
   });
 });

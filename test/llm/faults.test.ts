@@ -206,9 +206,21 @@ describe("faults that do not heal end in the right error", () => {
     const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 4, backoff: fastRetry, idleTimeoutMs: 300 });
     const err = await c.call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 50 })).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toMatch(/no data for 0\.3 s \(idle timeout\), also when sent again/);
+    expect(err.message).toMatch(/no response within 0\.9 s \(3x the idle timeout\), also when sent again/);
     expect(server.requests.length - before).toBe(2);
     expect(server.pendingFaults()).toBe(0);
+  });
+
+  it("a slow first byte gets 3x the idle timeout; once streaming, the idle timeout itself applies", async () => {
+    const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 0, backoff: fastRetry, idleTimeoutMs: 400 });
+    const before = server.requests.length;
+    server.inject({ kind: "slow-first-byte", ms: 700 });
+    const r = await c.call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 500 }));
+    expect(server.requests.length - before).toBe(1);
+    expect(r.latencyMs).toBeGreaterThanOrEqual(690);
+    server.inject([{ kind: "stall-mid-stream" }, { kind: "stall-mid-stream" }]);
+    const err = await c.call(await sampleRequest({ content: [{ type: "text", text: "z" }], maxOutputTokens: 500 })).catch((e) => e);
+    expect(err.message).toMatch(/no data for 0\.4 s \(idle timeout\), also when sent again/);
   });
 
   it("the overall cap ends an answer that streams for too long", async () => {

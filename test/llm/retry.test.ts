@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { looksLikeContextOverflow, parseContextNumbers, parseImageLimit, scrubMessage } from "../../src/llm/errors.js";
-import { parseRetryAfter, retryDelayMs } from "../../src/llm/retry.js";
+import { parseRetryAfter, rateLimitDelayMs, rateLimitWaitMs, retryDelayMs, shouldRetryStatus } from "../../src/llm/retry.js";
 
 describe("Retry-After and backoff", () => {
   it("reads seconds, milliseconds and HTTP dates", () => {
@@ -48,5 +48,37 @@ describe("reading provider error messages", () => {
     expect(scrubMessage("bad key sk-abc\nBearer sk-abc", "sk-abc")).toBe("bad key [key] Bearer [key]");
     expect(scrubMessage("Incorrect API key provided: sk-proj-ab****wxyz. See docs")).not.toMatch(/ab\*|wxyz/);
     expect(scrubMessage("token sk-or-v1-0123456789abcdef rejected")).toBe("token [key] rejected");
+  });
+});
+
+describe("rate limits", () => {
+  it("reads x-ratelimit-reset durations and OpenRouter's epoch reset when there is no Retry-After", () => {
+    expect(rateLimitWaitMs(new Headers({ "x-ratelimit-reset-requests": "1s", "x-ratelimit-reset-tokens": "6m0s" }))).toBe(360_000);
+    expect(rateLimitWaitMs(new Headers({ "x-ratelimit-reset-tokens": "250ms" }))).toBe(250);
+    const now = 1_800_000_000_000;
+    expect(rateLimitWaitMs(new Headers({ "x-ratelimit-reset": String(now + 4_000) }), now)).toBe(4_000);
+    expect(rateLimitWaitMs(new Headers({ "retry-after": "2", "x-ratelimit-reset-tokens": "9s" }))).toBe(2_000);
+    expect(rateLimitWaitMs(new Headers({}))).toBeNull();
+  });
+
+  it("without a hint waits 10-20 s, doubling, never past a minute", () => {
+    expect(rateLimitDelayMs(1, null, {}, () => 0)).toBe(10_000);
+    expect(rateLimitDelayMs(1, null, {}, () => 0.999)).toBeCloseTo(19_990, 0);
+    expect(rateLimitDelayMs(2, null, {}, () => 0)).toBe(20_000);
+    expect(rateLimitDelayMs(4, null, {}, () => 0.5)).toBe(60_000);
+    expect(rateLimitDelayMs(1, 1_000)).toBe(1_000);
+    expect(rateLimitDelayMs(1, 3_600_000)).toBe(60_000);
+  });
+
+  it("retries Cloudflare's 520-524; x-should-retry overrides the list", () => {
+    for (const s of [429, 500, 502, 503, 504, 520, 522, 524]) expect(shouldRetryStatus(s)).toBe(true);
+    expect(shouldRetryStatus(400)).toBe(false);
+    expect(shouldRetryStatus(400, new Headers({ "x-should-retry": "true" }))).toBe(true);
+    expect(shouldRetryStatus(503, new Headers({ "x-should-retry": "false" }))).toBe(false);
+  });
+
+  it("llama.cpp's and Mistral's overflow wordings are context overflows", () => {
+    expect(looksLikeContextOverflow("the request exceeds the available context size, try increasing it")).toBe(true);
+    expect(looksLikeContextOverflow("Prompt contains 270000 tokens and 0 draft tokens, too large for model with 262144 maximum context length")).toBe(true);
   });
 });

@@ -6,6 +6,8 @@ import {
   ModelSummarySchema,
   toStrictJsonSchema,
   userSchemaValidator,
+  strictifySchema,
+  dropNullOptionals,
 } from "../../src/summary/schema.js";
 
 /** Every object: all properties required and additionalProperties false (strict structured output). */
@@ -53,5 +55,39 @@ describe("model answer schemas", () => {
     expect(v.safeParse({ vendor: "ACME", total: 3 }).success).toBe(true);
     expect(v.safeParse({ vendor: "ACME" }).success).toBe(false);
     expect(v.safeParse({ vendor: "ACME", total: "3" }).success).toBe(false);
+  });
+});
+
+describe("--schema strictified for structured output", () => {
+  const user = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "x",
+    type: "object",
+    properties: {
+      name: { type: "string", minLength: 1, description: "who" },
+      tags: { type: "array", items: { type: "object", properties: { t: { type: "string", format: "date" } } }, maxItems: 3 },
+      kind: { type: "string", enum: ["a", "b"] },
+    },
+    required: ["name"],
+  };
+
+  it("drops $schema/$id, closes objects, requires every property with optional ones nullable, moves rejected keywords into descriptions", () => {
+    const s = strictifySchema(user) as any;
+    expect(s.$schema).toBeUndefined();
+    expect(s.$id).toBeUndefined();
+    expect(s.additionalProperties).toBe(false);
+    expect(s.required).toEqual(["name", "tags", "kind"]);
+    expect(s.properties.name).toEqual({ type: "string", description: 'who (minLength: 1)' });
+    expect(s.properties.tags.type).toEqual(["array", "null"]);
+    expect(s.properties.tags.description).toBe("(maxItems: 3)");
+    expect(s.properties.tags.items.additionalProperties).toBe(false);
+    expect(s.properties.tags.items.properties.t).toEqual({ type: ["string", "null"], description: '(format: "date")' });
+    expect(s.properties.kind.enum).toEqual(["a", "b", null]);
+  });
+
+  it("answers are checked against the original schema, with the nulls of optional fields dropped", () => {
+    expect(dropNullOptionals({ name: "n", tags: null, kind: null }, user)).toEqual({ name: "n" });
+    expect(dropNullOptionals({ name: null }, user)).toEqual({ name: null });
+    expect(dropNullOptionals({ name: "n", tags: [{ t: null }] }, user)).toEqual({ name: "n", tags: [{}] });
   });
 });
