@@ -64,11 +64,21 @@ export function costTable(plan: Plan, profile: ProfileData | ModelProfile): Cost
 
 /** One row per provider whose price has a batch API price: what the plan costs sent with --batch-api. */
 export function batchCostTable(plan: Plan, profile: ProfileData | ModelProfile): CostRow[] {
-  const { input, output } = planTokens(plan);
+  const { input, output, expectedOutput } = planTokens(plan);
   return Object.entries(profile.prices).flatMap(([provider, rows]) => {
     const batch = rows[0]?.batch;
     return batch
-      ? [{ provider, host: rows[0]!.host, inputTokens: input, outputTokens: output, costUSD: rowCost(input, output, batch.inputPerM, batch.outputPerM) }]
+      ? [
+          {
+            provider,
+            host: rows[0]!.host,
+            inputTokens: input,
+            outputTokens: output,
+            costUSD: rowCost(input, output, batch.inputPerM, batch.outputPerM),
+            expectedOutputTokens: expectedOutput,
+            expectedCostUSD: rowCost(input, expectedOutput, batch.inputPerM, batch.outputPerM),
+          },
+        ]
       : [];
   });
 }

@@ -36,7 +36,9 @@ export function formatPlanTable(plan: Plan, profile: ModelProfile): string {
     ...costTable(plan, profile).map(
       (c) => `  ${`${c.provider}${c.host !== c.provider ? ` via ${c.host}` : ""}`.padEnd(26)} $${c.expectedCostUSD.toFixed(4)}, at most $${c.costUSD.toFixed(4)}`,
     ),
-    ...batchCostTable(plan, profile).map((c) => `  ${`${c.provider} batch API (--batch-api)`.padEnd(26)} $${c.costUSD.toFixed(4)}`),
+    ...batchCostTable(plan, profile).map(
+      (c) => `  ${`${c.provider} batch API (--batch-api)`.padEnd(26)} $${c.expectedCostUSD.toFixed(4)}, at most $${c.costUSD.toFixed(4)}`,
+    ),
   ];
   if (!profile.known) out.push(`note: model ${profile.model} has no profile; using ${profile.id}'s window and encoder`);
   for (const w of plan.warnings) out.push(`note: ${w}`);

@@ -48,7 +48,7 @@ describe("--shard K/N and longdoc index", () => {
     expect(new Set(index.documents.map((d) => d.document)).size).toBe(8);
     expect(readFileSync(join(out, "index.csv"), "utf8").trim().split("\n")).toHaveLength(9);
     expect(readFileSync(join(out, "index.html"), "utf8")).toContain("sub");
-  }, 120_000);
+  }, 300_000);
 
   it("a malformed --shard is bad usage (exit 2); `longdoc index` on a folder without shard indexes says so", async () => {
     const root = testOutDir("batch-shard-bad");
@@ -61,5 +61,5 @@ describe("--shard K/N and longdoc index", () => {
     const none = await runCli(["index", root]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no shard index/);
-  }, 60_000);
+  }, 180_000);
 });
