@@ -11,9 +11,10 @@ export interface Paragraph {
   lines: TextLine[];
   fontSize: number;
   bold: boolean;
+  italic: boolean;
 }
 
-const SENTENCE_END = /[.!?:;。！？…"”’)\]]$/u;
+export const SENTENCE_END = /[.!?:;。！？…"”’)\]]$/u;
 
 export function buildParagraphs(ordered: OrderedItem<TextLine>[], bodySize: number): Paragraph[] {
   const paragraphs: Paragraph[] = [];
@@ -54,6 +55,18 @@ function typicalGaps(ordered: OrderedItem<TextLine>[]): Map<number, number> {
   return typical;
 }
 
+/** "1.", "1.1", "5.1", "(1)", "A.2", "Chapter 3", "Section 2", "Annex B": how section titles start */
+const NUMBERED_TITLE = /^(?:\d{1,2}(?:\.\d{1,2}){0,4}\.?|\(\d{1,2}\)|[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?)\s+[\p{Lu}\p{Lo}]/u;
+const KEYWORD_TITLE = /^(?:chapter|section|part|annex|appendix|article|chapitre|kapitel|anhang)\s+(?:\d+|[IVXLC]+|[A-Z])\b/iu;
+export const SECTION_NUMBER = { test: (text: string) => NUMBERED_TITLE.test(text) || KEYWORD_TITLE.test(text) };
+
+/** how deep a section number goes: "5" 1, "5.1" 2, "5.1.2" 3; 0 without one */
+export function numberingDepth(text: string): number {
+  const m = /^(?:\(?(\d{1,2}(?:\.\d{1,2})*)\)?\.?|[A-Z]\.(\d{1,2}(?:\.\d{1,2})*))\s/u.exec(text);
+  if (m) return (m[1] ?? `A.${m[2]}`).split(".").length;
+  return KEYWORD_TITLE.test(text) ? 1 : 0;
+}
+
 const BULLET = /^[•●▪■◦‣∙·–]\s?/u;
 const NUMBERED = /^(\(?\d{1,2}[.)]|\(?[a-z][.)])\s/u;
 
@@ -71,6 +84,8 @@ function breaksBetween(a: OrderedItem<TextLine>, b: OrderedItem<TextLine>, gaps:
   const aShort = right - la.bbox[2] > 2.5 * size;
   // a bold run-in sentence ("Figure 1. Sample program: …") goes on in regular type; a bold heading is short
   if (la.bold !== lb.bold && (aShort || aEndsSentence || lb.bold)) return true;
+  // a short line in another face (an italic subhead) or a short numbered title stands alone
+  if (aShort && !aEndsSentence && (!!la.italic !== !!lb.italic || SECTION_NUMBER.test(la.text))) return true;
   const gap = lb.bbox[1] - la.bbox[3];
   const typical = gaps.get(Math.round(la.fontSize)) ?? 0.2 * la.fontSize;
   if (gap > Math.max(typical * 1.8, typical + 0.35 * size)) return true;
@@ -121,5 +136,6 @@ function toParagraph(lines: TextLine[]): Paragraph {
     lines,
     fontSize: sizes[Math.floor(sizes.length / 2)],
     bold: boldCount > lines.length / 2,
+    italic: lines.filter((l) => l.italic).length > lines.length / 2,
   };
 }

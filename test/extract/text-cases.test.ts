@@ -124,3 +124,31 @@ describe("right-to-left text", () => {
     expect(md).not.toMatch(/[\u0600-\u06ff][A-Za-z0-9]|[A-Za-z0-9][\u0600-\u06ff]/u);
   });
 });
+
+describe("headings", () => {
+  const headings = () => doc.pages.flatMap((p) => p.blocks.filter((b) => b.type === "heading").map((b) => ({ ...(b as { text: string; level: number }), page: p.number })));
+
+  it("finds numbered, bold body-size and large headings with recall and precision of at least 0.85", () => {
+    const got = headings();
+    const hit = truth.headings.filter((t) => got.some((g) => g.page === t.page && norm(g.text) === norm(t.text)));
+    const right = got.filter((g) => truth.headings.some((t) => g.page === t.page && norm(g.text) === norm(t.text)));
+    expect(hit.length / truth.headings.length).toBeGreaterThanOrEqual(0.85);
+    expect(right.length / got.length).toBeGreaterThanOrEqual(0.85);
+    // the body-size numbered title stands alone, not glued to its paragraph
+    expect(got.map((g) => g.text)).toContain("1.1 Scope");
+  });
+
+  it("sets levels from size, then numbering", () => {
+    const level = (t: string) => headings().find((g) => g.text === t)!.level;
+    expect(level("Valve Maintenance Notes")).toBe(1);
+    expect(level("1. Introduction")).toBe(2);
+    expect(level("1.1 Scope")).toBeGreaterThan(level("1. Introduction"));
+  });
+
+  it("never makes a heading of a bold word inside a sentence", () => {
+    const sentence = truth.paragraphs.find((p) => p.startsWith("Close the valve"))!;
+    const blocks = doc.pages[0].blocks.filter((b) => b.type !== "figure");
+    expect(blocks.some((b) => b.type === "paragraph" && norm(b.text) === norm(sentence))).toBe(true);
+    expect(headings().some((h) => /before/.test(h.text))).toBe(false);
+  });
+});
