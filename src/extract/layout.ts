@@ -5,7 +5,7 @@
 import { ANALYSIS_OPERATOR_LIST, Util, type PDFPageProxy } from "./pdfjs.js";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
-import { cleanText, isUsableText } from "./text-layer.js";
+import { cleanText, composeText, isUsableText } from "./text-layer.js";
 import { textItemsFromOperatorList, type GlyphFont } from "./glyph-text.js";
 import { logicalOrder, visualOrder } from "./bidi.js";
 
@@ -220,7 +220,7 @@ function toLine(runs: Run[]): TextLine {
   const fontName = [...fontCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
   return {
     // glyphs come left to right as drawn; right-to-left and mixed lines go into logical order
-    text: logicalOrder(text.replace(/\s+/g, " ").trim()),
+    text: logicalOrder(composeText(text.replace(/\s+/g, " ").trim())),
     bbox: [x0, y0, x1, y1],
     fontSize: Math.round(median * 100) / 100,
     bold: chars > 0 && boldChars / chars > 0.6,

@@ -70,8 +70,15 @@ export function numberingDepth(text: string): number {
 const BULLET = /^[•●▪■◦‣∙·–]\s?/u;
 const NUMBERED = /^(\(?\d{1,2}[.)]|\(?[a-z][.)])\s/u;
 
+/** typewriter faces: a run of lines set in one is a code listing, its line breaks are kept */
+const MONOSPACE = /courier|mono|consol|menlo|inconsolata|typewriter|cmtt|lmtt|sfmt|code/i;
+export const isMonospace = (l: TextLine) => MONOSPACE.test(l.fontName.replace(/^[A-Z]{6}\+/, ""));
+
 function breaksBetween(a: OrderedItem<TextLine>, b: OrderedItem<TextLine>, gaps: Map<number, number>, bodySize: number): boolean {
   const la = a.item, lb = b.item;
+  // a code listing starts and ends with its typewriter face, and goes on across its own gaps
+  if (isMonospace(la) !== isMonospace(lb)) return true;
+  if (isMonospace(la) && a.leaf === b.leaf) return lb.bbox[1] - la.bbox[3] > 2 * Math.max(la.fontSize, lb.fontSize);
   const size = Math.max(la.fontSize, lb.fontSize);
   if (Math.abs(la.fontSize - lb.fontSize) > 0.12 * size) return true;
   const aEndsSentence = SENTENCE_END.test(la.text);
@@ -128,11 +135,23 @@ export function joinLines(lines: string[]): string {
   return text;
 }
 
+/** a code listing keeps one line per line, indented by its distance from the listing's left edge */
+function codeText(lines: TextLine[]): string {
+  const left = Math.min(...lines.map((l) => l.bbox[0]));
+  return lines
+    .map((l) => {
+      const charWidth = 0.6 * (l.fontSize || 10);
+      return " ".repeat(Math.max(0, Math.round((l.bbox[0] - left) / charWidth))) + l.text;
+    })
+    .join("\n");
+}
+
 function toParagraph(lines: TextLine[]): Paragraph {
   const sizes = lines.map((l) => l.fontSize).sort((x, y) => x - y);
   const boldCount = lines.filter((l) => l.bold).length;
+  const code = lines.length > 1 && lines.every(isMonospace);
   return {
-    text: joinLines(lines.map((l) => l.text)),
+    text: code ? codeText(lines) : joinLines(lines.map((l) => l.text)),
     lines,
     fontSize: sizes[Math.floor(sizes.length / 2)],
     bold: boldCount > lines.length / 2,

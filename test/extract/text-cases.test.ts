@@ -12,6 +12,7 @@ import type { TextCasesTruth } from "../../scripts/fixtures/text-cases.js";
 import { extract, renderDocumentMarkdown } from "../../src/extract/index.js";
 import type { DocumentModel, FigureBlock } from "../../src/model/document.js";
 import { textLossWarning } from "../../src/extract/text-kept.js";
+import { composeText } from "../../src/extract/text-layer.js";
 import type { PageLayout, TextLine } from "../../src/extract/types.js";
 import { buildUnits } from "../../src/plan/units.js";
 import { repoRoot } from "../support/paths.js";
@@ -150,5 +151,23 @@ describe("headings", () => {
     const blocks = doc.pages[0].blocks.filter((b) => b.type !== "figure");
     expect(blocks.some((b) => b.type === "paragraph" && norm(b.text) === norm(sentence))).toBe(true);
     expect(headings().some((h) => /before/.test(h.text))).toBe(false);
+  });
+});
+
+describe("code listings and composed characters", () => {
+  it("keeps a code listing's line breaks and indentation, in place between its paragraphs", () => {
+    const fence = "```\n" + truth.code.join("\n") + "\n```";
+    expect(md).toContain(fence);
+    const at = md.indexOf(fence);
+    expect(md.lastIndexOf("The pressure logger runs the following check", at)).toBeGreaterThan(-1);
+    expect(md.indexOf("The check returns vent", at)).toBeGreaterThan(at);
+  });
+
+  it("composes spacing accents drawn as their own glyphs", () => {
+    expect(composeText("na\u00a8\u0131ve")).toBe("naïve");
+    expect(composeText("caf\u00b4e")).toBe("café");
+    expect(composeText("Schro\u00a8dinger")).toBe("Schrödinger");
+    expect(composeText("e\u0301t\u00e9")).toBe("été");
+    expect(composeText("a ¨ alone")).toBe("a ¨ alone");
   });
 });
