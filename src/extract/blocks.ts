@@ -2,19 +2,21 @@
  * Builds one page's blocks: text lines outside figures and captions, read in column order, joined
  * into paragraphs and headings, with each figure placed where it stands.
  */
-import type { BBox, Block, FigureBlock } from "../model/document.js";
+import type { BBox, Block, FigureBlock, HeadingBlock } from "../model/document.js";
 import { mostlyRightToLeft } from "./bidi.js";
 import { readingOrder, type OrderedItem } from "./columns.js";
 import { figureText } from "./figure-text.js";
-import { headingLevel, type HeadingScale, type OutlineTitle } from "./headings.js";
-import { buildParagraphs } from "./paragraphs.js";
+import { headingStyle, type HeadingScale, type HeadingStyle, type OutlineTitle } from "./headings.js";
+import { buildParagraphs, SENTENCE_END } from "./paragraphs.js";
 import type { FigureRegion, PageLayout, TextLine } from "./types.js";
 
 type Element = { bbox: BBox; line?: TextLine; figure?: FigureRegion };
 
 /** A figure block still waiting for its image (file, width and height are filled after rendering). */
 export type PendingFigure = Omit<FigureBlock, "file" | "width" | "height"> & { region: FigureRegion };
-export type PageBlock = Exclude<Block, FigureBlock> | PendingFigure;
+/** A heading block with what made it one, until the document's levels are set (relevelHeadings). */
+export type PendingHeading = HeadingBlock & { style: HeadingStyle };
+export type PageBlock = Exclude<Block, FigureBlock | HeadingBlock> | PendingHeading | PendingFigure;
 
 export function insideRegion(line: TextLine, region: BBox): boolean {
   const [x0, y0, x1, y1] = line.bbox;
@@ -54,10 +56,17 @@ export function buildPageBlocks(
   let run: OrderedItem<TextLine>[] = [];
   let figureNo = 0;
   const flushText = () => {
-    for (const p of buildParagraphs(run, scale.bodySize)) {
-      const level = headingLevel(p, scale, outline);
-      blocks.push(level ? { type: "heading", level, text: p.text } : { type: "paragraph", text: p.text });
-    }
+    const paragraphs = buildParagraphs(run, scale.bodySize);
+    paragraphs.forEach((p, k) => {
+      let style = headingStyle(p, scale, outline);
+      // emphasis inside a sentence is no heading: the text before it runs on into the text after it
+      if (style?.emphasisOnly) {
+        const before = paragraphs[k - 1]?.text.trim();
+        const after = paragraphs[k + 1]?.text.trim();
+        if (before && !SENTENCE_END.test(before) && after && /^\p{Ll}/u.test(after)) style = undefined;
+      }
+      blocks.push(style ? { type: "heading", level: 1, text: p.text, style } : { type: "paragraph", text: p.text });
+    });
     run = [];
   };
   for (const o of ordered) {

@@ -10,9 +10,9 @@ import { InputError } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
 import { sha256OfFile } from "../io/sha256.js";
 import type { Block, DocumentModel, Extraction, FigureImage, OutlineEntry, Page } from "../model/document.js";
-import { buildPageBlocks, type PageBlock, type PendingFigure } from "./blocks.js";
+import { buildPageBlocks, type PageBlock, type PendingFigure, type PendingHeading } from "./blocks.js";
 import { selectFigures } from "./figures/select.js";
-import { bodyFontSize, headingScale, outlineTitles } from "./headings.js";
+import { bodyFontSize, headingScale, outlineTitles, relevelHeadings } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
@@ -315,6 +315,10 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
     if (lost) warnings.push(lost);
     return page;
   });
+  // heading levels from size then numbering, across the document
+  const headings = pages.flatMap((p) => (p.blocks as PageBlock[]).filter((b): b is PendingHeading => b.type === "heading"));
+  relevelHeadings(headings.map((h) => ({ block: h, style: h.style })));
+  for (const h of headings) delete (h as Partial<PendingHeading>).style;
   const document: DocumentModel = {
     schemaVersion: 1,
     source: {

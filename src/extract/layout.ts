@@ -5,7 +5,7 @@
 import { ANALYSIS_OPERATOR_LIST, Util, type PDFPageProxy } from "./pdfjs.js";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import type { PageLayout, TextLine } from "./types.js";
-import { cleanText, isUsableText } from "./text-layer.js";
+import { cleanText, composeText, isUsableText } from "./text-layer.js";
 import { textItemsFromOperatorList, type GlyphFont } from "./glyph-text.js";
 import { logicalOrder, visualOrder } from "./bidi.js";
 
@@ -22,6 +22,7 @@ interface Run {
   horizontal: boolean;
 }
 
+const ITALIC_NAME = /italic|oblique|[-,]it$|[-,]i$/i;
 const BOLD_NAME = /bold|black|heavy|semibold|demi|medi(?!um)|[-,]b(?:d|old)?$|\+.*-b$/i;
 
 export async function readPageLayout(
@@ -186,7 +187,7 @@ function toLine(runs: Run[]): TextLine {
   // glyph sizes with their counts: the median glyph size without a list entry per glyph
   const sizes: [size: number, count: number][] = [];
   let glyphs = 0;
-  let boldChars = 0, chars = 0;
+  let boldChars = 0, italicChars = 0, chars = 0;
   const fontCount = new Map<string, number>();
   // pieces of the line apart by more than a wide word space: table cells, label columns
   const cells: NonNullable<TextLine["cells"]> = [];
@@ -207,6 +208,7 @@ function toLine(runs: Run[]): TextLine {
     const n = r.text.replace(/\s/g, "").length;
     chars += n;
     if (r.bold) boldChars += n;
+    if (ITALIC_NAME.test(r.fontName)) italicChars += n;
     sizes.push([r.size, Math.max(1, n)]);
     glyphs += Math.max(1, n);
     fontCount.set(r.fontName, (fontCount.get(r.fontName) ?? 0) + n);
@@ -223,10 +225,11 @@ function toLine(runs: Run[]): TextLine {
   const fontName = [...fontCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
   return {
     // glyphs come left to right as drawn; right-to-left and mixed lines go into logical order
-    text: logicalOrder(text.replace(/\s+/g, " ").trim()),
+    text: logicalOrder(composeText(text.replace(/\s+/g, " ").trim())),
     bbox: [x0, y0, x1, y1],
     fontSize: Math.round(median * 100) / 100,
     bold: chars > 0 && boldChars / chars > 0.6,
+    ...(chars > 0 && italicChars / chars > 0.6 ? { italic: true } : {}),
     fontName,
     ...(cells.length > 1 ? { cells: cells.map((c) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim() })) } : {}),
   };

@@ -15,7 +15,8 @@ export function renderDocumentMarkdown(doc: DocumentModel): string {
           out.push(`${"#".repeat(block.level)} ${escapeLine(block.text)}`);
           break;
         case "paragraph":
-          out.push(escapeLine(block.text));
+          // a code listing (the only paragraphs with line breaks) as a fenced block
+          out.push(block.text.includes("\n") ? "```\n" + block.text.replace(/```/g, "ʼʼʼ") + "\n```" : escapeLine(block.text));
           break;
         case "figure":
           out.push(`![${block.id}](${block.file})` + (block.caption ? `\n\n*${escapeInline(block.caption)}*` : ""));

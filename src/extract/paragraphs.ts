@@ -11,9 +11,10 @@ export interface Paragraph {
   lines: TextLine[];
   fontSize: number;
   bold: boolean;
+  italic: boolean;
 }
 
-const SENTENCE_END = /[.!?:;。！？…"”’)\]]$/u;
+export const SENTENCE_END = /[.!?:;。！？…"”’)\]]$/u;
 
 export function buildParagraphs(ordered: OrderedItem<TextLine>[], bodySize: number): Paragraph[] {
   const paragraphs: Paragraph[] = [];
@@ -54,11 +55,30 @@ function typicalGaps(ordered: OrderedItem<TextLine>[]): Map<number, number> {
   return typical;
 }
 
+/** "1.", "1.1", "5.1", "(1)", "A.2", "Chapter 3", "Section 2", "Annex B": how section titles start */
+const NUMBERED_TITLE = /^(?:\d{1,2}(?:\.\d{1,2}){0,4}\.?|\(\d{1,2}\)|[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?)\s+[\p{Lu}\p{Lo}]/u;
+const KEYWORD_TITLE = /^(?:chapter|section|part|annex|appendix|article|chapitre|kapitel|anhang)\s+(?:\d+|[IVXLC]+|[A-Z])\b/iu;
+export const SECTION_NUMBER = { test: (text: string) => NUMBERED_TITLE.test(text) || KEYWORD_TITLE.test(text) };
+
+/** how deep a section number goes: "5" 1, "5.1" 2, "5.1.2" 3; 0 without one */
+export function numberingDepth(text: string): number {
+  const m = /^(?:\(?(\d{1,2}(?:\.\d{1,2})*)\)?\.?|[A-Z]\.(\d{1,2}(?:\.\d{1,2})*))\s/u.exec(text);
+  if (m) return (m[1] ?? `A.${m[2]}`).split(".").length;
+  return KEYWORD_TITLE.test(text) ? 1 : 0;
+}
+
 const BULLET = /^[•●▪■◦‣∙·–]\s?/u;
 const NUMBERED = /^(\(?\d{1,2}[.)]|\(?[a-z][.)])\s/u;
 
+/** typewriter faces: a run of lines set in one is a code listing, its line breaks are kept */
+const MONOSPACE = /courier|mono|consol|menlo|inconsolata|typewriter|cmtt|lmtt|sfmt|code/i;
+export const isMonospace = (l: TextLine) => MONOSPACE.test(l.fontName.replace(/^[A-Z]{6}\+/, ""));
+
 function breaksBetween(a: OrderedItem<TextLine>, b: OrderedItem<TextLine>, gaps: Map<number, number>, bodySize: number): boolean {
   const la = a.item, lb = b.item;
+  // a code listing starts and ends with its typewriter face, and goes on across its own gaps
+  if (isMonospace(la) !== isMonospace(lb)) return true;
+  if (isMonospace(la) && a.leaf === b.leaf) return lb.bbox[1] - la.bbox[3] > 2 * Math.max(la.fontSize, lb.fontSize);
   const size = Math.max(la.fontSize, lb.fontSize);
   if (Math.abs(la.fontSize - lb.fontSize) > 0.12 * size) return true;
   const aEndsSentence = SENTENCE_END.test(la.text);
@@ -71,6 +91,8 @@ function breaksBetween(a: OrderedItem<TextLine>, b: OrderedItem<TextLine>, gaps:
   const aShort = right - la.bbox[2] > 2.5 * size;
   // a bold run-in sentence ("Figure 1. Sample program: …") goes on in regular type; a bold heading is short
   if (la.bold !== lb.bold && (aShort || aEndsSentence || lb.bold)) return true;
+  // a short line in another face (an italic subhead) or a short numbered title stands alone
+  if (aShort && !aEndsSentence && (!!la.italic !== !!lb.italic || SECTION_NUMBER.test(la.text))) return true;
   const gap = lb.bbox[1] - la.bbox[3];
   const typical = gaps.get(Math.round(la.fontSize)) ?? 0.2 * la.fontSize;
   if (gap > Math.max(typical * 1.8, typical + 0.35 * size)) return true;
@@ -113,13 +135,26 @@ export function joinLines(lines: string[]): string {
   return text;
 }
 
+/** a code listing keeps one line per line, indented by its distance from the listing's left edge */
+function codeText(lines: TextLine[]): string {
+  const left = Math.min(...lines.map((l) => l.bbox[0]));
+  return lines
+    .map((l) => {
+      const charWidth = 0.6 * (l.fontSize || 10);
+      return " ".repeat(Math.max(0, Math.round((l.bbox[0] - left) / charWidth))) + l.text;
+    })
+    .join("\n");
+}
+
 function toParagraph(lines: TextLine[]): Paragraph {
   const sizes = lines.map((l) => l.fontSize).sort((x, y) => x - y);
   const boldCount = lines.filter((l) => l.bold).length;
+  const code = lines.length > 1 && lines.every(isMonospace);
   return {
-    text: joinLines(lines.map((l) => l.text)),
+    text: code ? codeText(lines) : joinLines(lines.map((l) => l.text)),
     lines,
     fontSize: sizes[Math.floor(sizes.length / 2)],
     bold: boldCount > lines.length / 2,
+    italic: lines.filter((l) => l.italic).length > lines.length / 2,
   };
 }

@@ -30,3 +30,40 @@ function realWords(texts: string[]): number {
 export function cleanText(text: string): string {
   return text.replace(BROKEN, "").replace(/\u00ad/g, "");
 }
+
+/** spacing accents (as TeX and others draw them, as separate glyphs) and their combining marks */
+const SPACING_ACCENTS: Record<string, string> = {
+  "\u00a8": "\u0308", // diaeresis
+  "\u00b4": "\u0301", // acute
+  "\u02c6": "\u0302", // circumflex
+  "\u02dc": "\u0303", // tilde
+  "\u00af": "\u0304", // macron
+  "\u02d8": "\u0306", // breve
+  "\u02d9": "\u0307", // dot above
+  "\u02da": "\u030a", // ring above
+  "\u02dd": "\u030b", // double acute
+  "\u02c7": "\u030c", // caron
+  "\u00b8": "\u0327", // cedilla
+  "\u02db": "\u0328", // ogonek
+};
+const ACCENT = /(\p{L}?)([\u00a8\u00b4\u02c6\u02dc\u00af\u02d8\u02d9\u02da\u02dd\u02c7\u00b8\u02db])(\p{L}?)/gu;
+const composesTo1 = (s: string) => s.normalize("NFC").length === 1;
+
+/**
+ * Composes a spacing accent drawn as its own glyph into its letter: "na¨ıve" → "naïve" (a dotless
+ * i or j under an accent gets its dot back), "Schro¨dinger" → "Schrödinger". The accent goes with
+ * the letter after it (where TeX draws it) when they compose into one character, else with the
+ * letter before it. Then NFC.
+ */
+export function composeText(text: string): string {
+  if (!/[\u00a8\u00af\u00b4\u00b8\u02c6-\u02dd\u0300-\u036f]/u.test(text)) return text;
+  return text
+    .replace(ACCENT, (all, before: string, accent: string, after: string) => {
+      const mark = SPACING_ACCENTS[accent];
+      const next = after === "\u0131" ? "i" : after === "\u0237" ? "j" : after;
+      if (next && composesTo1(next + mark)) return before + next + mark;
+      if (before && composesTo1(before + mark)) return before + mark + after;
+      return all;
+    })
+    .normalize("NFC");
+}

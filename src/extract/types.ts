@@ -11,6 +11,8 @@ export interface TextLine {
   /** median glyph height in points */
   fontSize: number;
   bold: boolean;
+  /** set when most of the line is in an italic or oblique face */
+  italic?: boolean;
   fontName: string;
   /** set when the text runs vertically or at an angle (margin stamps, axis labels): kept out of paragraphs */
   rotated?: boolean;

@@ -12,6 +12,7 @@ import type { TextCasesTruth } from "../../scripts/fixtures/text-cases.js";
 import { extract, renderDocumentMarkdown } from "../../src/extract/index.js";
 import type { DocumentModel, FigureBlock } from "../../src/model/document.js";
 import { textLossWarning } from "../../src/extract/text-kept.js";
+import { composeText } from "../../src/extract/text-layer.js";
 import type { PageLayout, TextLine } from "../../src/extract/types.js";
 import { buildUnits } from "../../src/plan/units.js";
 import { repoRoot } from "../support/paths.js";
@@ -122,5 +123,51 @@ describe("right-to-left text", () => {
 
   it("never glues words across a script boundary", () => {
     expect(md).not.toMatch(/[\u0600-\u06ff][A-Za-z0-9]|[A-Za-z0-9][\u0600-\u06ff]/u);
+  });
+});
+
+describe("headings", () => {
+  const headings = () => doc.pages.flatMap((p) => p.blocks.filter((b) => b.type === "heading").map((b) => ({ ...(b as { text: string; level: number }), page: p.number })));
+
+  it("finds numbered, bold body-size and large headings with recall and precision of at least 0.85", () => {
+    const got = headings();
+    const hit = truth.headings.filter((t) => got.some((g) => g.page === t.page && norm(g.text) === norm(t.text)));
+    const right = got.filter((g) => truth.headings.some((t) => g.page === t.page && norm(g.text) === norm(t.text)));
+    expect(hit.length / truth.headings.length).toBeGreaterThanOrEqual(0.85);
+    expect(right.length / got.length).toBeGreaterThanOrEqual(0.85);
+    // the body-size numbered title stands alone, not glued to its paragraph
+    expect(got.map((g) => g.text)).toContain("1.1 Scope");
+  });
+
+  it("sets levels from size, then numbering", () => {
+    const level = (t: string) => headings().find((g) => g.text === t)!.level;
+    expect(level("Valve Maintenance Notes")).toBe(1);
+    expect(level("1. Introduction")).toBe(2);
+    expect(level("1.1 Scope")).toBeGreaterThan(level("1. Introduction"));
+  });
+
+  it("never makes a heading of a bold word inside a sentence", () => {
+    const sentence = truth.paragraphs.find((p) => p.startsWith("Close the valve"))!;
+    const blocks = doc.pages[0].blocks.filter((b) => b.type !== "figure");
+    expect(blocks.some((b) => b.type === "paragraph" && norm(b.text) === norm(sentence))).toBe(true);
+    expect(headings().some((h) => /before/.test(h.text))).toBe(false);
+  });
+});
+
+describe("code listings and composed characters", () => {
+  it("keeps a code listing's line breaks and indentation, in place between its paragraphs", () => {
+    const fence = "```\n" + truth.code.join("\n") + "\n```";
+    expect(md).toContain(fence);
+    const at = md.indexOf(fence);
+    expect(md.lastIndexOf("The pressure logger runs the following check", at)).toBeGreaterThan(-1);
+    expect(md.indexOf("The check returns vent", at)).toBeGreaterThan(at);
+  });
+
+  it("composes spacing accents drawn as their own glyphs", () => {
+    expect(composeText("na\u00a8\u0131ve")).toBe("naïve");
+    expect(composeText("caf\u00b4e")).toBe("café");
+    expect(composeText("Schro\u00a8dinger")).toBe("Schrödinger");
+    expect(composeText("e\u0301t\u00e9")).toBe("été");
+    expect(composeText("a ¨ alone")).toBe("a ¨ alone");
   });
 });
