@@ -7,6 +7,10 @@
  * `--runs N` (default 3) runs each side N times and reports the median of each (the same statistic
  * for both, so a noisy machine moves both columns alike); peak RSS is the highest of the runs.
  * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
+ * Page scans: files whose pages became page-scan figures are also timed against
+ * `pdftoppm -scale-to 1540` over those pages (goal ≤ 3×), and two generated 4-page 600 dpi scans
+ * (colour and grey JPEG, written to a temporary folder, never committed) run alongside the corpus;
+ * `--no-scans` leaves them out.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +24,8 @@ const corpus = resolve(process.env.LONGDOC_CORPUS ?? join(here, "../../shared/co
 interface OneResult {
   pages: number;
   figures: number;
+  /** pages that became page-scan figures */
+  scanPages?: number[];
   paragraphs: number;
   ms: number;
   maxRssMb: number;
@@ -55,6 +61,7 @@ try {
     pages: extraction.document.pages.length,
     figures: blocks.filter((b) => b.type === "figure").length,
     paragraphs: blocks.filter((b) => b.type === "paragraph").length,
+    scanPages: extraction.document.pages.filter((p) => p.blocks.some((b) => b.type === "figure" && b.kind === "page-scan")).map((p) => p.number),
     ms: performance.now() - started,
   };
 } catch (err) {
@@ -141,17 +148,51 @@ async function generatedBook(): Promise<string> {
   return file;
 }
 
+/** pdftoppm at the figure size over the given pages, in contiguous runs (one process per run), in ms */
+function timePdftoppm(file: string, pages: number[], outDir: string): number {
+  let ms = 0;
+  for (let i = 0; i < pages.length; ) {
+    let j = i;
+    while (j + 1 < pages.length && pages[j + 1] === pages[j] + 1) j++;
+    ms += timeTool("pdftoppm", ["-f", String(pages[i]), "-l", String(pages[j]), "-scale-to", "1540", "-jpeg", file, join(outDir, "p")]);
+    i = j + 1;
+  }
+  return ms;
+}
+
+/** Two 4-page 600 dpi scans (colour and grey JPEG pages), generated into a temporary folder. */
+async function generatedScans(): Promise<string[]> {
+  const { makeScannedPdf } = await import("../scripts/fixtures/scan-pdf.js");
+  const dir = mkdtempSync(join(tmpdir(), "longdoc-bench-scans-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const out: string[] = [];
+  for (const colour of [true, false]) {
+    const file = join(dir, `scan-600dpi-4p-${colour ? "colour" : "grey"}.pdf`);
+    writeFileSync(file, await makeScannedPdf({ pages: 4, dpi: 600, colour }));
+    out.push(file);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   // optional arguments: only the corpus files whose names contain one of them
   const argv = process.argv.slice(2);
   const runsAt = argv.indexOf("--runs");
   const runs = runsAt >= 0 ? Math.max(1, Number(argv.splice(runsAt, 2)[1]) || 1) : 3;
+  const noScansAt = argv.indexOf("--no-scans");
+  const withScans = noScansAt < 0;
+  if (!withScans) argv.splice(noScansAt, 1);
   const only = argv.map((a) => a.toLowerCase());
-  const files = readdirSync(corpus)
+  const corpusFiles = readdirSync(corpus)
     .filter((f) => f.toLowerCase().endsWith(".pdf"))
     .filter((f) => only.length === 0 || only.some((o) => f.toLowerCase().includes(o)))
     .sort()
     .map((f) => join(corpus, f));
+  if (withScans) process.stderr.write("  generating two 4-page 600 dpi scans...\n");
+  const files = [...corpusFiles, ...(withScans ? await generatedScans() : [])];
+  const ppmDir = mkdtempSync(join(tmpdir(), "longdoc-bench-ppm-"));
+  process.on("exit", () => rmSync(ppmDir, { recursive: true, force: true }));
+  const scanRows: string[][] = [["file", "scan pages", "longdoc s", "peak RSS MB", "pdftoppm -scale-to 1540 s", "× pdftoppm"]];
   // a long illustrated book, generated here (too large to commit): memory on long documents
   if (only.length === 0 || only.some((o) => BOOK_NAME.includes(o))) files.push(await generatedBook());
   const poppler = hasTool("pdftotext") && hasTool("pdfimages");
@@ -165,10 +206,13 @@ async function main(): Promise<void> {
     const ours: Array<OneResult & { wallMs: number }> = [];
     const texts: number[] = [];
     const imageLists: number[] = [];
+    const ppms: number[] = [];
     for (let i = 0; i < runs; i++) {
       ours.push(await childRun(path));
       if (poppler) texts.push(timeTool("pdftotext", [path, "/dev/null"]));
       if (poppler) imageLists.push(timeTool("pdfimages", ["-list", path]));
+      const scans = ours[ours.length - 1]!.scanPages ?? [];
+      if (poppler && hasTool("pdftoppm") && scans.length > 0) ppms.push(timePdftoppm(path, scans, ppmDir));
     }
     const r = { ...ours[0], ms: median(ours.map((o) => o.ms)), maxRssMb: Math.max(...ours.map((o) => o.maxRssMb)) };
     const text = poppler ? median(texts) : NaN;
@@ -187,6 +231,10 @@ async function main(): Promise<void> {
       poppler ? (r.ms / text).toFixed(2) : "-",
       r.slowestPageMs !== undefined ? `${(r.slowestPageMs / 1000).toFixed(2)} (p${r.slowestPage})` : "-",
     ]);
+    if (ppms.length > 0) {
+      const ppm = median(ppms);
+      scanRows.push([f, String(r.scanPages!.length), (r.ms / 1000).toFixed(2), r.maxRssMb.toFixed(0), (ppm / 1000).toFixed(2), (r.ms / ppm).toFixed(2)]);
+    }
     process.stderr.write(`  ${f} done\n`);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -196,6 +244,12 @@ async function main(): Promise<void> {
   console.log(`slowest page = the page the pdf.js worker spent longest reading (text and figure analysis), with its number`);
   console.log(`${BOOK_NAME} is generated by scripts/fixtures/long-book.ts into a temporary folder`);
   console.log("goals: DA-619p.pdf ≤ 3× pdftotext; peak RSS < 400 MB on every file");
+  if (scanRows.length > 1) {
+    console.log("\nfiles with page scans, next to pdftoppm rendering the same pages at the figure size:");
+    const sw = scanRows[0].map((_, i) => Math.max(...scanRows.map((r) => r[i].length)));
+    for (const r of scanRows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(sw[i]) : c.padStart(sw[i]))).join("  "));
+    console.log("longdoc s is the whole extraction (text, figures, writing), pdftoppm only renders; goal ≤ 3× pdftoppm, peak RSS < 400 MB");
+  }
 }
 
 await main();
