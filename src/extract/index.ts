@@ -16,7 +16,7 @@ import { bodyFontSize, headingScale, outlineTitles } from "./headings.js";
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { parsePageRange } from "./pages-range.js";
-import { analyzePagesWatched, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
+import { analyzePagesWatched, LATE, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
@@ -211,6 +211,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
 
     const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
     const figures = new Map<string, FigureImage>();
+    // pages whose figures were left out at the document's limit: told in one line, not one per figure
+    const late = new Set<number>();
     if (opts.render === false) {
       // loaded here only: the render module pulls in canvas and sharp
       const { figurePixelSize } = await import("./figures/render.js");
@@ -228,7 +230,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {
-          document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
+          if (r?.error === LATE) late.add(page.number);
+          else document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
           page.blocks = page.blocks.filter((b) => b !== (block as unknown as Block));
           continue;
         }
@@ -236,6 +239,10 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
         setFigureFile(block, r.mime === "image/png" ? "png" : r.mime === "image/jpeg" ? "jpg" : "webp", r.width, r.height);
         figures.set(block.id, { id: block.id, data: Buffer.from(r.data), mime: r.mime, width: r.width, height: r.height });
       }
+    }
+    if (late.size) {
+      const pages = [...late].sort((a, b) => a - b);
+      document.warnings.push(`figures of ${pages.length === 1 ? "page" : "pages"} ${compactRanges(pages)} left out: the document's time limit (${Math.round((deadline - t0) / 1000)} s, --timeout) was reached before they were drawn`);
     }
     debug("assembled and rendered");
     // the region was only needed for rendering; the model keeps the contract's fields
