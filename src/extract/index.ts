@@ -16,7 +16,7 @@ import { bodyFontSize, headingScale, outlineTitles, relevelHeadings } from "./he
 import { renderDocumentMarkdown } from "./markdown.js";
 import { loadError } from "./load-error.js";
 import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
-import { analyzePagesWatched, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
+import { analyzePagesWatched, LATE, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
 import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
 import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
 import { findRunningHeads } from "./running-heads.js";
@@ -214,6 +214,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const clamped = pageRangeOverflow(opts.pages, meta.numPages);
     if (clamped) document.warnings.unshift(clamped);
     const figures = new Map<string, FigureImage>();
+    // pages whose figures were left out at the document's limit: told in one line, not one per figure
+    const late = new Set<number>();
     if (opts.render === false) {
       // loaded here only: the render module pulls in canvas and sharp
       const { figurePixelSize } = await import("./figures/render.js");
@@ -231,7 +233,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {
-          document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
+          if (r?.error === LATE) late.add(page.number);
+          else document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
           page.blocks = page.blocks.filter((b) => b !== (block as unknown as Block));
           continue;
         }
@@ -244,6 +247,10 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const scanned = document.pages.filter((p) => !p.textLayer && p.blocks.some((b) => b.type === "figure" && b.kind === "page-scan")).map((p) => p.number);
     if (scanned.length) {
       document.warnings.push(`no usable text layer on ${scanned.length === 1 ? "page" : "pages"} ${compactRanges(scanned)}: sent as page images`);
+    }
+    if (late.size) {
+      const pages = [...late].sort((a, b) => a - b);
+      document.warnings.push(`figures of ${pages.length === 1 ? "page" : "pages"} ${compactRanges(pages)} left out: the document's time limit (${Math.round((deadline - t0) / 1000)} s, --timeout) was reached before they were drawn`);
     }
     debug("assembled and rendered");
     // the region was only needed for rendering; the model keeps the contract's fields

@@ -9,6 +9,9 @@ import type { PdfWorker } from "./pool.js";
 import type { PageAnalysis, RenderItem, RenderedItem, WorkerReply, WorkerRequest } from "./protocol.js";
 import type { PageLayout } from "./types.js";
 
+/** the error of a figure not drawn because the document's limit had passed */
+export const LATE = "the document's time limit was reached before it was drawn";
+
 /** The worker a document is using now, and how to get a fresh one when it must be stopped. */
 export interface WorkerSlot {
   worker: PdfWorker;
@@ -148,7 +151,7 @@ export async function renderWatched(
   for (const [page, list] of byPage) {
     const left = deadline - Date.now();
     if (left <= 0) {
-      for (const it of list) out.push({ key: it.key, error: "the document's time limit was reached before it was drawn" });
+      for (const it of list) out.push({ key: it.key, error: LATE });
       continue;
     }
     try {

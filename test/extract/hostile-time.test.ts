@@ -67,7 +67,8 @@ describe("bounded time", () => {
   it("fails the document with one line when its own limit passes before its pages are read", { timeout: 60_000 }, async () => {
     const err = await extract(join(dir, "form-bomb.pdf"), { timeoutMs: 1_500, pageTimeoutMs: 30_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(/form-bomb\.pdf: gave up after 2 s with 0 of 1 pages read/);
+    // (on a busy machine the limit can pass while the file is still being opened)
+    expect((err as Error).message).toMatch(/form-bomb\.pdf: gave up after 2 s( with 0 of 1 pages read)? \(/);
     expect((err as Error).message).not.toContain("\n");
   });
 });
