@@ -108,6 +108,10 @@ describe("stopping a batch through the launcher", () => {
       args: ["summarize", input, "--out", out, "--provider", "mistral", "--base-url", server.url, "--cache-dir", `${out}-cache`, "--concurrency", "1", "--requests", "1", ...extra],
     };
   };
+  /** once the server has the next request (a request-start event comes before the request is on the wire) */
+  const serverReceived = async (before: number) => {
+    while (server.requests.length === before) await new Promise((r) => setTimeout(r, 50));
+  };
   /** bodies the server answered (paid for) since `from` */
   const answered = (from: number, to = server.requests.length) =>
     new Set(server.requests.slice(from, to).filter((r) => r.status === 200).map((r) => r.rawBody));
@@ -143,8 +147,9 @@ describe("stopping a batch through the launcher", () => {
   it("SIGINT to the launcher's pid: a request that never answers is abandoned after --grace and recorded, exit 130", { timeout: 300_000 }, async () => {
     const { out, args: a } = args("int", ["--grace", "1"]);
     server.inject({ kind: "stall" });
+    const before = server.requests.length;
     const run = watch(a, env());
-    await run.event((e) => e.type === "request-start");
+    await serverReceived(before);
     run.child.kill("SIGINT");
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(130);
@@ -170,8 +175,9 @@ describe("stopping a batch through the launcher", () => {
     // its own process group, as a shell makes for a job; a grace far longer than the test may take
     const { out, args: a } = args("group", ["--grace", "600"]);
     server.inject({ kind: "stall" });
+    const before = server.requests.length;
     const run = watch(a, env(), true);
-    await run.event((e) => e.type === "request-start");
+    await serverReceived(before);
     const group = -run.child.pid!;
     process.kill(group, "SIGINT");
     await run.stderrMatches(/SIGINT: no new work starts/);
@@ -197,7 +203,7 @@ describe("stopping a batch through the launcher", () => {
       ["summarize", join(input, "doc1.pdf"), "--out", out, "--provider", "mistral", "--base-url", server.url, "--no-cache", "--grace", "0.5", "--json"],
       { env: env(), stop },
     );
-    while (server.requests.length === before) await new Promise((r) => setTimeout(r, 50));
+    await serverReceived(before);
     stop.request("SIGTERM");
     const r = await run;
     expect(r.code, r.stderr).toBe(143);
