@@ -5,7 +5,7 @@ import { CONFIG_ENV, CONFIG_KEYS, configFilePath, readUserConfig, type UserConfi
 import { DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../defaults.js";
 import { ExitCode } from "../errors.js";
 import { defaultCacheDir } from "../llm/cache.js";
-import { providerFromEnvironment } from "../llm/providers.js";
+import { PROVIDER_PROFILES, providerFromEnvironment } from "../llm/providers.js";
 
 export interface ConfigValue {
   key: string;
@@ -24,7 +24,12 @@ export function effectiveConfig(env: NodeJS.ProcessEnv = process.env): ConfigVal
     out: DEFAULT_OUT_DIR,
     requests: String(DEFAULT_REQUESTS),
   };
-  const rows: ConfigValue[] = CONFIG_KEYS.map((key) => {
+  const rows: ConfigValue[] = [];
+  for (const key of CONFIG_KEYS) rows.push(valueOf(key));
+  rows.push({ key: "cache", value: defaultCacheDir(), source: "default (--cache-dir to change)" });
+  return rows;
+
+  function valueOf(key: keyof UserConfig): ConfigValue {
     const fromEnv = env[CONFIG_ENV[key]]?.trim();
     if (fromEnv) return { key, value: fromEnv, source: `environment (${CONFIG_ENV[key]})` };
     if (config[key] !== undefined) return { key, value: String(config[key]), source: "config file" };
@@ -33,10 +38,14 @@ export function effectiveConfig(env: NodeJS.ProcessEnv = process.env): ConfigVal
       const why = { mistral: "MISTRAL_API_KEY is set", openrouter: "OPENROUTER_API_KEY is set", openai: "LONGDOC_BASE_URL is set", offline: "no provider key is set" }[name];
       return { key, value: name, source: `environment (${why})` };
     }
+    if (key === "model") {
+      // the default id depends on the provider (OpenRouter names it with its vendor prefix)
+      const provider = rows.find((r) => r.key === "provider")?.value;
+      const profile = provider && provider in PROVIDER_PROFILES ? PROVIDER_PROFILES[provider as keyof typeof PROVIDER_PROFILES] : undefined;
+      return { key, value: profile?.model ?? builtin.model, source: "default" };
+    }
     return { key, value: builtin[key], source: "default" };
-  });
-  rows.push({ key: "cache", value: defaultCacheDir(), source: "default (--cache-dir to change)" });
-  return rows;
+  }
 }
 
 /** `longdoc config`: the defaults in effect and where each comes from. */

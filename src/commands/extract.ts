@@ -2,10 +2,9 @@ import { basename, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CliIO, CommandContext } from "../cli.js";
-import { DEFAULT_OUT_DIR } from "../defaults.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import { plural } from "../report/format.js";
-import { addVerbosityOptions, intArg, outOption, verbosityOf } from "./options.js";
+import { addVerbosityOptions, configuredOut, intArg, outOption, verbosityOf } from "./options.js";
 import { withStdinInput } from "./stdin.js";
 
 interface ExtractCliOptions extends TimeLimitCliOptions {
@@ -25,7 +24,7 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .command("extract")
     .description("extraction only, no model: document.json, document.md, figures/")
     .argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively), globs, or - for standard input")
-    .addOption(outOption("output folder: the document's own folder for one PDF (default ./longdoc-out/<name>/), else one subfolder per document"))
+    .addOption(outOption("output folder: the document's own folder for one PDF (default ./longdoc-out/<name>/, or under LONGDOC_OUT or the config file's out), else one subfolder per document"))
     .option("--pages <range>", "pages to read, e.g. 1-20,35")
     .option("--password <pw>", "password of an encrypted PDF")
     .option("--image-max-side <px>", "longest side of figure images", intArg)
@@ -56,8 +55,8 @@ async function extractAll(inputs: string[], opts: ExtractCliOptions, io: CliIO):
   for (const pdf of pdfs) {
     const started = Date.now();
     const outDir = single
-      ? resolve(opts.out ?? join(DEFAULT_OUT_DIR, basename(pdf, extname(pdf))))
-      : resolve(opts.out ?? DEFAULT_OUT_DIR, folders.get(pdf)!);
+      ? resolve(opts.out ?? join(configuredOut(io.env), basename(pdf, extname(pdf))))
+      : resolve(opts.out ?? configuredOut(io.env), folders.get(pdf)!);
     try {
       const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
       await writeExtraction(extraction, outDir);

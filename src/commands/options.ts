@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { CONFIG_ENV, CONFIG_KEYS, configFilePath, readUserConfig } from "../config.js";
+import { DEFAULT_OUT_DIR } from "../defaults.js";
 import { PROVIDER_NAMES } from "../llm/providers.js";
 
 /** commander parser: a whole number ≥ 1 */
@@ -36,9 +37,16 @@ export function verbosityOf(o: { quiet?: boolean; verbose?: boolean }): Verbosit
   return o.quiet ? "quiet" : o.verbose ? "verbose" : "normal";
 }
 
-export function outOption(description: string, defaultValue?: string): Option {
-  const opt = new Option("-o, --out <dir>", description).env(CONFIG_ENV.out);
-  return defaultValue === undefined ? opt : opt.default(defaultValue);
+/** -o, --out; `configured` = the environment and the config file may set it (where it names the parent of the document folders) */
+export function outOption(description: string, opts: { default?: string; configured?: boolean } = {}): Option {
+  const opt = new Option("-o, --out <dir>", description);
+  if (opts.configured) opt.env(CONFIG_ENV.out);
+  return opts.default === undefined ? opt : opt.default(opts.default);
+}
+
+/** The parent folder of document folders when -o is not given: LONGDOC_OUT, the config file, else ./longdoc-out. */
+export function configuredOut(env: NodeJS.ProcessEnv): string {
+  return env[CONFIG_ENV.out]?.trim() || readUserConfig(configFilePath(env)).out || DEFAULT_OUT_DIR;
 }
 
 export function modelOption(): Option {
@@ -71,7 +79,8 @@ export function applyUserConfig(cmd: Command, env: NodeJS.ProcessEnv): void {
     const raw = opt.envVar ? env[opt.envVar] : undefined;
     if (raw !== undefined && unset(key)) cmd.setOptionValueWithSource(key, opt.parseArg ? opt.parseArg(raw, undefined as never) : raw, "env");
   }
-  const names = new Set(cmd.options.map((o) => o.attributeName()));
+  // only options that also read the environment take the file's value (plan's -o, say, does not)
+  const names = new Set(cmd.options.filter((o) => o.envVar !== undefined).map((o) => o.attributeName()));
   const wanted = CONFIG_KEYS.filter((k) => names.has(k));
   if (wanted.length === 0) return;
   const config = readUserConfig(configFilePath(env));

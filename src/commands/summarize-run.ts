@@ -1,14 +1,17 @@
+/**
+ * The `summarize` / `figures` actions: one PDF named on its own runs here, document by document
+ * (runTask); folders, globs and several files go to the batch runner (runBatchTask).
+ */
+import { runBatchCommand } from "../batch/command.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
 import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
 import type { CliIO } from "../cli.js";
 import { afterGrace } from "../stop.js";
-import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeResult } from "../summarize.js";
-import type { Task } from "../summary/schema.js";
 import { plural } from "../report/format.js";
+import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeOptions, type SummarizeResult } from "../summarize.js";
+import type { Task } from "../task.js";
 import { verbosityOf } from "./options.js";
-import type { SummarizeOptions } from "../summarize.js";
-import { runBatchCommand } from "../batch/command.js";
 import { parseShard } from "../batch/shard.js";
 import type { SummarizeCliOptions } from "./summarize.js";
 import { timeLimitsMs } from "./time-limits.js";

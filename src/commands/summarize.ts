@@ -53,7 +53,7 @@ export function addModelOptions(cmd: Command): Command {
     .option("--password <pw>", "password for encrypted PDFs")
     .option("--prompt <text>", "extra instruction for the model")
     .option("--schema <file>", "JSON Schema of a custom result: the model fills it (written to result.json)")
-    .addOption(outOption("output folder, one subfolder per document", DEFAULT_OUT_DIR))
+    .addOption(outOption("output folder, one subfolder per document", { default: DEFAULT_OUT_DIR, configured: true }))
     .option("--concurrency <n>", "documents in flight", intArg)
     .addOption(new Option("--requests <n>", "model requests in flight, across all documents").argParser(intArg).default(DEFAULT_REQUESTS).env(CONFIG_ENV.requests))
     .option("--max-cost <usd>", "stop starting new documents past this estimated spend", usdArg)

@@ -24,7 +24,12 @@ export function bodyFontSize(pages: PageLayout[]): number {
     }
   }
   let best = 10, bestCount = -1;
-  for (const [size, count] of chars) if (count > bestCount) (best = size), (bestCount = count);
+  for (const [size, count] of chars) {
+    if (count > bestCount) {
+      best = size;
+      bestCount = count;
+    }
+  }
   return best;
 }
 

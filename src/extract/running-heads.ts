@@ -7,7 +7,7 @@
 import type { PageLayout, TextLine } from "./types.js";
 
 const BAND = 0.1;
-const PAGE_NUMBER = /^(?:page|p\.|seite|página|pagina|стр\.?)?\s*[-–—(\[]?\s*(?:#+|[ivxlcdm]+)\s*[-–—)\]]?(?:\s*(?:of|\/|de|von)\s*#+)?$/i;
+const PAGE_NUMBER = /^(?:page|p\.|seite|página|pagina|стр\.?)?\s*[-–—([]?\s*(?:#+|[ivxlcdm]+)\s*[-–—)\]]?(?:\s*(?:of|\/|de|von)\s*#+)?$/i;
 
 function zoneOf(line: TextLine, page: PageLayout): "top" | "bottom" | undefined {
   const mid = (line.bbox[1] + line.bbox[3]) / 2;

@@ -19,7 +19,7 @@ export function scanTags(html: string): Tag[] {
   for (const m of body.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)>/g)) {
     const attrs = new Map<string, string>();
     const rest = m[2].replace(/\/$/, "");
-    const attrRe = /\s+([^\s="'<>\/]+)(?:="([^"]*)")?/y;
+    const attrRe = /\s+([^\s="'<>/]+)(?:="([^"]*)")?/y;
     let pos = 0;
     while (pos < rest.length) {
       attrRe.lastIndex = pos;
