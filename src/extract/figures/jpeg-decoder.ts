@@ -5,16 +5,47 @@
  * provides one that decodes only what a figure render can use (the longest side at most
  * `decodeLimit` px) into a canvas pdf.js draws like any bitmap (it scales by the bitmap's own size).
  * A 600 dpi page scan (35 Mpx) then costs a fraction of a second and tens of MB instead of seconds
- * and 140 MB of RGBA per page. pdf.js takes this path for plain RGB JPEGs only (no Decode array,
- * mask or CMYK); every other image is decoded by pdf.js as before.
+ * and 140 MB of RGBA per page. pdf.js takes this path for grey and RGB JPEGs without a Decode array
+ * or mask (grey ones only with offscreen-canvas.ts installed); small JPEGs and every other image
+ * are decoded by pdf.js as before.
  */
 // loaded on the first JPEG: a text-only document never needs either
 const libraries = () => Promise.all([import("sharp"), import("@napi-rs/canvas")]);
 
-/** Twice the default figure side: a crop of the image may need more than the page's 1540 px. */
+/**
+ * JPEGs with fewer pixels than this stay with pdf.js's decoder (declining makes it fall back): the
+ * shrink-on-load pays off on scans and large photos, while a small image's decode through sharp
+ * and a canvas costs more than pdf.js's own.
+ */
+const MIN_PIXELS = 4_000_000;
+
+/** Pixel size from the JPEG's frame header (SOFn), or undefined when there is none. */
+export function jpegSize(data: Uint8Array): { width: number; height: number } | undefined {
+  let i = 2;
+  while (i + 9 < data.length) {
+    if (data[i] !== 0xff) {
+      i++;
+      continue;
+    }
+    const marker = data[i + 1]!;
+    // standalone markers carry no length
+    if (marker === 0xff || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd9)) {
+      i += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    const length = (data[i + 2]! << 8) | data[i + 3]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (data[i + 5]! << 8) | data[i + 6]!, width: (data[i + 7]! << 8) | data[i + 8]! };
+    }
+    i += 2 + length;
+  }
+  return undefined;
+}
+
+/** The default figure side: a page scan is drawn at most this large (the worker sets the run's own). */
 let decodeLimit = 1540;
 
-/** Longest side JPEGs are decoded to from now on (twice the render's max side). */
+/** Longest side large JPEGs are decoded to from now on (the render's max side). */
 export function setJpegDecodeLimit(maxSide: number): void {
   decodeLimit = Math.max(256, Math.round(maxSide));
 }
@@ -37,6 +68,8 @@ class SharpJpegDecoder {
 
   async decode(): Promise<{ image: unknown }> {
     if (!this.data) throw new Error("decoder closed");
+    const size = jpegSize(this.data);
+    if (!size || size.width * size.height < MIN_PIXELS) throw new Error("left to pdf.js");
     const [{ default: sharp }, { createCanvas, ImageData }] = await libraries();
     const { data, info } = await sharp(this.data, { failOn: "none", limitInputPixels: false })
       .resize({ width: decodeLimit, height: decodeLimit, fit: "inside", withoutEnlargement: true })
