@@ -66,7 +66,7 @@ export class BatchHttp {
   ): Promise<unknown> {
     const url = `${this.cfg.baseUrl}${path}`;
     const key = this.cfg.apiKey();
-    let last = "";
+    let last!: string;
     for (let attempt = 1; ; attempt++) {
       this.signal?.throwIfAborted();
       const payload = body?.();

@@ -116,7 +116,7 @@ export async function drawRegion(
   try {
     await rendering.promise;
   } catch (err) {
-    if (cancelled) throw new Error(`drawing took longer than ${Math.round(opts.timeoutMs! / 1000)} s`);
+    if (cancelled) throw new Error(`drawing took longer than ${Math.round(opts.timeoutMs! / 1000)} s`, { cause: err });
     throw err;
   } finally {
     stop();
