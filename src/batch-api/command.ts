@@ -5,7 +5,8 @@ import { runBatch } from "../batch/run.js";
 import { inShard, shardBaseName, type Shard } from "../batch/shard.js";
 import { summarizeOptionsHash, summarizeRunner } from "../batch/summarize-runner.js";
 import { batchPriceFor, resolveProfile } from "../budget/profiles.js";
-import { ExitCode, InputError } from "../errors.js";
+import type { CliIO } from "../cli.js";
+import { InputError } from "../errors.js";
 import { defaultCacheDir, ResponseCache } from "../llm/cache.js";
 import { resolveEngine, runPrices, type SummarizeOptions } from "../summarize.js";
 import { BatchCoordinator, type BatchApiEvent } from "./coordinator.js";
@@ -20,8 +21,6 @@ export interface BatchApiCommandOptions {
   maxCostUSD?: number;
   json?: boolean;
   shard?: Shard;
-  /** the run's environment (poll and settle times for tests); default process.env */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** Document slots for a batch-API run: every document waits on its round at once, none holds a live slot. */
@@ -34,8 +33,9 @@ const TIMEOUT_HOURS = 24;
  * jobs in rounds (see BatchCoordinator), documents are written as their answers arrive, and
  * OUT/batch-state.json lets a rerun pick up the jobs. Resolves to the exit code.
  */
-export async function runBatchApiCommand(inputs: string[], options: SummarizeOptions, o: BatchApiCommandOptions): Promise<number> {
-  const env = o.env ?? process.env;
+export async function runBatchApiCommand(inputs: string[], options: SummarizeOptions, o: BatchApiCommandOptions, io: CliIO): Promise<number> {
+  // the run's environment: poll and settle times (tests shorten them)
+  const env = io.env;
   const engine = resolveEngine(options);
   const wire = batchWireFor(engine.name);
   if (engine.name === "offline") throw new InputError("--batch-api needs a model provider (set MISTRAL_API_KEY, or --provider mistral)");
@@ -59,21 +59,20 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
   const folders = assignOutputFolders(pdfs);
   const documents = o.shard ? pdfs.filter((p) => inShard(folders.get(p)!, o.shard!)) : pdfs;
 
-  const controller = new AbortController();
-  const reporter = createProgressReporter(chooseProgressMode({ json: o.json }));
+  // a stop (Ctrl-C, SIGTERM, SIGHUP) ends the polling; the jobs go on at the provider
+  const stop = io.stop.signal;
+  const err = io.stderr as NodeJS.WriteStream;
+  const reporter = createProgressReporter(chooseProgressMode({ json: o.json, stream: err }), { out: io.stdout, err });
   let complete = 0;
   const print = (e: BatchApiEvent) => {
-    if (o.json) process.stdout.write(JSON.stringify(e) + "\n");
-    else process.stderr.write(describe(e, complete, documents.length) + "\n");
+    if (o.json) io.stdout.write(JSON.stringify(e) + "\n");
+    else io.stderr.write(describe(e, complete, documents.length) + "\n");
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onStop = () => {
     reporter.stop();
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    process.stderr.write(`${signal}: stopping; the batch jobs go on at the provider, rerun the same command to collect them (again to quit at once)\n`);
-    controller.abort(new Error(`interrupted (${signal}): the batch jobs go on; rerun to collect their answers`));
+    io.stderr.write("longdoc: stopping; the batch jobs go on at the provider, rerun the same command to collect them\n");
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  stop.addEventListener("abort", onStop, { once: true });
   try {
     const state = await BatchStateFile.open(out, `${shardBaseName("batch-state", o.shard)}.json`, {
       provider: engine.name,
@@ -84,7 +83,7 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
     const coordinator = await BatchCoordinator.open({
       out,
       workDir: join(out, shardBaseName(".longdoc-batch", o.shard)),
-      http: new BatchHttp(engine, wire, controller.signal),
+      http: new BatchHttp(engine, wire, stop),
       state,
       model: engine.model,
       prices,
@@ -94,7 +93,7 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
       settleMs: positiveEnv(env.LONGDOC_BATCH_SETTLE_MS) ?? 2_000,
       timeoutHours: TIMEOUT_HOURS,
       documents: documents.length,
-      signal: controller.signal,
+      signal: stop,
       onEvent: print,
     });
     const loop = coordinator.run();
@@ -112,7 +111,7 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
           concurrency: o.concurrency,
           requests: OPEN_REQUESTS,
           optionsHash: await summarizeOptionsHash(options),
-          signal: controller.signal,
+          signal: stop,
           shard: o.shard,
         },
         {
@@ -129,13 +128,10 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
       coordinator.stop();
       await loop;
     }
-    reporter.stop();
-    if (result.interrupted) process.exit(ExitCode.interrupted);
     return result.exitCode;
   } finally {
-    reporter.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    reporter.close();
+    stop.removeEventListener("abort", onStop);
   }
 }
 

@@ -194,7 +194,7 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
     if (o.batchApi && !o.dryRun) {
       // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)
       const { runBatchApiCommand } = await import("../batch-api/command.js");
-      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard, env: io.env });
+      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard }, io);
     }
     if (engine.name === "offline" && !o.dryRun) io.stderr.write(offlineNotice(o.provider === "offline"));
     return await runBatchCommand(inputs, options, {
