@@ -11,6 +11,7 @@ import { InputError, formatError, exitCodeOf } from "./errors.js";
 import { extract, writeExtraction } from "./extract/index.js";
 import { writeFileAtomically, writeJsonAtomically } from "./io/atomic.js";
 import { toRequestBody } from "./llm/adapters/index.js";
+import { defaultCacheDir } from "./llm/cache.js";
 import { createModelClient, type ClientEvent } from "./llm/client.js";
 import { learnedImageLimit, rememberImageLimit } from "./llm/limits.js";
 import { resolveProvider, type ProviderConfig } from "./llm/providers.js";
@@ -246,7 +247,7 @@ async function run(
   }
 
   const client = ctx.batchClient ?? createModelClient(provider, {
-    cacheDir: options.cache === false ? false : options.cacheDir,
+    cacheDir: options.cache === false ? false : (options.cacheDir ?? defaultCacheDir(options.env)),
     timeoutMs: options.timeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
     maxRetries: options.maxRetries,

@@ -97,7 +97,7 @@ export async function runBatchApiCommand(inputs: string[], options: SummarizeOpt
       onEvent: print,
     });
     const loop = coordinator.run();
-    const cache = options.cache === false ? null : new ResponseCache(options.cacheDir ?? defaultCacheDir());
+    const cache = options.cache === false ? null : new ResponseCache(options.cacheDir ?? defaultCacheDir(env));
     const runner = summarizeRunner(options, (pdf, ctx) =>
       batchDocumentClient({ cfg: engine, wire, coordinator, profile, prices, cache, document: pdf, sha256: ctx.sha256 }),
     );

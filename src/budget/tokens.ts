@@ -76,3 +76,22 @@ export function imageTokens(width: number, height: number, profile: Pick<Profile
   const rows = Math.ceil(h / profile.image.patch);
   return (cols + 1) * rows;
 }
+
+/**
+ * Tokens kept free below the window: the text estimate can be a little low, and a real server
+ * answers a prompt plus max_tokens past the window with a 400.
+ */
+export function windowMargin(window: number): number {
+  return Math.max(256, Math.ceil(window * 0.01));
+}
+
+/** How far below the actual count a prompt estimate may fall before the answer's room shrinks. */
+export const ESTIMATE_SLACK = 1.02;
+
+/**
+ * The most (estimated) prompt tokens a request may be planned with, so that the whole output
+ * reserve is still there when the request is sent (the client caps max_tokens the same way).
+ */
+export function promptLimit(window: number, outputReserve: number): number {
+  return Math.floor((window - outputReserve - windowMargin(window)) / ESTIMATE_SLACK);
+}

@@ -39,7 +39,7 @@ export function registerCache(program: Command, ctx: CommandContext): void {
     .addArgument(new Argument("<action>", "path | info | clear").choices(["path", "info", "clear"]))
     .option("--cache-dir <dir>", "response cache folder (default: the user cache folder)")
     .action(async (action: "path" | "info" | "clear", o: { cacheDir?: string }) => {
-      const dir = o.cacheDir ?? defaultCacheDir();
+      const dir = o.cacheDir ?? defaultCacheDir(ctx.io.env);
       if (action === "path") {
         ctx.io.stdout.write(dir + "\n");
       } else if (action === "info") {

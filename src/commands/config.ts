@@ -26,7 +26,7 @@ export function effectiveConfig(env: NodeJS.ProcessEnv = process.env): ConfigVal
   };
   const rows: ConfigValue[] = [];
   for (const key of CONFIG_KEYS) rows.push(valueOf(key));
-  rows.push({ key: "cache", value: defaultCacheDir(), source: "default (--cache-dir to change)" });
+  rows.push({ key: "cache", value: defaultCacheDir(env), source: "default (--cache-dir to change)" });
   return rows;
 
   function valueOf(key: keyof UserConfig): ConfigValue {

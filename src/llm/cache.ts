@@ -6,8 +6,10 @@ import { writeJsonAtomically } from "../io/atomic.js";
 import type { ModelAnswer } from "./types.js";
 
 /** The default cache folder: the user cache folder for longdoc (e.g. ~/.cache/longdoc). */
-export function defaultCacheDir(): string {
-  return join(envPaths("longdoc", { suffix: "" }).cache, "responses");
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  // env-paths reads process.env; a run given its own environment (an in-process caller) is read here
+  const xdg = process.platform === "linux" ? env.XDG_CACHE_HOME : undefined;
+  return join(xdg ? join(xdg, "longdoc") : envPaths("longdoc", { suffix: "" }).cache, "responses");
 }
 
 /**

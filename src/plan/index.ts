@@ -8,7 +8,7 @@ import type { DocumentModel } from "../model/document.js";
 import type { Plan, PlannedRequest } from "../model/plan.js";
 import type { ModelProfile } from "../budget/profiles.js";
 import { estimateCost } from "../budget/cost.js";
-import { imageTokens } from "../budget/tokens.js";
+import { imageTokens, promptLimit } from "../budget/tokens.js";
 import { InputError } from "../errors.js";
 import { documentHeader, systemPrompt, type Task } from "./prompts.js";
 import { buildRequest, framingTokens, type RequestContext } from "./request.js";
@@ -212,7 +212,7 @@ export function planDocument(doc: DocumentModel, opts: PlanOptions): Plan {
     opts,
     memo,
     units: buildUnits(doc, { profile, memo }),
-    limit: profile.window - opts.outputReserve,
+    limit: promptLimit(profile.window, opts.outputReserve),
     title: documentTitle(doc),
     pageCount: doc.source.pages || doc.pages.length,
   };

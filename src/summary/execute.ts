@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { estimateTextTokens, fitWithin, imageTokens } from "../budget/tokens.js";
+import { ESTIMATE_SLACK, estimateTextTokens, fitWithin, imageTokens, windowMargin } from "../budget/tokens.js";
 import type { ModelProfile } from "../budget/profiles.js";
 import { figureBlocks, type Extraction } from "../model/document.js";
 import type { Plan, PlannedRequest, PlanPart } from "../model/plan.js";
@@ -233,8 +233,7 @@ function measuredRatio(usage: RequestUsage[]): number {
  * minus a margin — a real server answers that with a 400.
  */
 export function outputCap(window: number, promptEstimate: number, reserve: number, ratio: number): number {
-  const margin = Math.max(256, Math.ceil(window * 0.01));
-  const room = window - Math.ceil(promptEstimate * Math.max(1.02, ratio)) - margin;
+  const room = window - Math.ceil(promptEstimate * Math.max(ESTIMATE_SLACK, ratio)) - windowMargin(window);
   return Math.max(1, Math.min(RESERVE_GROWTH * reserve, MAX_OUTPUT_TOKENS, room));
 }
 

@@ -36,7 +36,7 @@ function cliArgs(server: FakeServer, input: string, out: string, extra: string[]
     "--no-cache",
     // a small window, so a 16-page document is planned as map requests and a reduce
     "--context-window",
-    "6000",
+    "7000",
     "--max-output-tokens",
     "1500",
     ...extra,

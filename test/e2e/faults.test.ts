@@ -138,7 +138,7 @@ describe("faults (OpenAI-compatible server)", () => {
     // no report is written for a custom result, and none is claimed
     expect(existsSync(join(dir, "report.html"))).toBe(false);
     expect(r.stderr).toMatch(/wrote .*\(result\.json, usage\.json\)/);
-    expect(r.stderr).not.toMatch(/report/);
+    expect(r.stderr).not.toMatch(/report\.html/);
   });
 });
 
