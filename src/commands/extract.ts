@@ -2,7 +2,8 @@ import { basename, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CliIO, CommandContext } from "../cli.js";
-import { ExitCode, exitCodeOf, formatError } from "../errors.js";
+import { ExitCode } from "../errors.js";
+import { eachDocument, findDocuments } from "./documents.js";
 import { plural } from "../report/format.js";
 import { addVerbosityOptions, configuredOut, intArg, outOption, verbosityOf } from "./options.js";
 import { withStdinInput } from "./stdin.js";
@@ -37,51 +38,33 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
 
 async function extractAll(inputs: string[], opts: ExtractCliOptions, io: CliIO): Promise<number> {
   const { extract, writeExtraction } = await import("../extract/index.js");
-  const { isBatchInput } = await import("../batch/command.js");
-  const { findPdfs, assignOutputFolders } = await import("../batch/discover.js");
   const verbosity = verbosityOf(opts);
   const say = (line: string) => {
     if (verbosity !== "quiet") io.stderr.write(line + "\n");
   };
-  const single = !(await isBatchInput(inputs));
-  const { pdfs, skipped } = single ? { pdfs: inputs, skipped: [] } : await findPdfs(inputs);
-  for (const k of skipped) say(`note: skipped ${k.path}: ${k.reason}`);
-  if (pdfs.length === 0) {
-    io.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
-    return ExitCode.badInput;
-  }
-  const folders = assignOutputFolders(pdfs);
-  const codes: number[] = [];
-  for (const pdf of pdfs) {
+  const docs = await findDocuments(inputs, io, verbosity === "quiet");
+  if (!docs) return ExitCode.badInput;
+  const { pdfs, single, folders } = docs;
+  return eachDocument(pdfs, io, async (pdf) => {
     const started = Date.now();
     const outDir = single
       ? resolve(opts.out ?? join(configuredOut(io.env), basename(pdf, extname(pdf))))
       : resolve(opts.out ?? configuredOut(io.env), folders.get(pdf)!);
-    try {
-      const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
-      await writeExtraction(extraction, outDir);
-      const doc = extraction.document;
-      if (opts.json) io.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");
-      const blocks = doc.pages.flatMap((p) => p.blocks);
-      const count = (t: string) => blocks.filter((b) => b.type === t).length;
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const line =
-        `${pdf}: ${plural(doc.pages.length, "page")}, ${plural(count("heading"), "heading")}, ${plural(count("paragraph"), "paragraph")}, ` +
-        `${plural(count("figure"), "figure")}, ${plural(doc.warnings.length, "warning")} in ${seconds} s → ${outDir}`;
-      // the summary line goes to stdout unless stdout carries JSON
-      if (opts.json) say(line);
-      else if (verbosity !== "quiet") io.stdout.write(line + "\n");
-      const shown = verbosity === "verbose" ? doc.warnings : doc.warnings.slice(0, 5);
-      for (const w of shown) say(`  warning: ${w}`);
-      if (doc.warnings.length > shown.length) say(`  … ${doc.warnings.length - shown.length} more in document.json`);
-      codes.push(ExitCode.ok);
-    } catch (err) {
-      const line = formatError(err);
-      io.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
-      codes.push(exitCodeOf(err));
-    }
-  }
-  if (codes.every((c) => c === ExitCode.ok)) return ExitCode.ok;
-  // one document named on its own keeps its own code (2 unreadable, 3 encrypted)
-  return pdfs.length === 1 ? codes[0] : ExitCode.someFailed;
+    const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
+    await writeExtraction(extraction, outDir);
+    const doc = extraction.document;
+    if (opts.json) io.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");
+    const blocks = doc.pages.flatMap((p) => p.blocks);
+    const count = (t: string) => blocks.filter((b) => b.type === t).length;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const line =
+      `${pdf}: ${plural(doc.pages.length, "page")}, ${plural(count("heading"), "heading")}, ${plural(count("paragraph"), "paragraph")}, ` +
+      `${plural(count("figure"), "figure")}, ${plural(doc.warnings.length, "warning")} in ${seconds} s → ${outDir}`;
+    // the summary line goes to stdout unless stdout carries JSON
+    if (opts.json) say(line);
+    else if (verbosity !== "quiet") io.stdout.write(line + "\n");
+    const shown = verbosity === "verbose" ? doc.warnings : doc.warnings.slice(0, 5);
+    for (const w of shown) say(`  warning: ${w}`);
+    if (doc.warnings.length > shown.length) say(`  … ${doc.warnings.length - shown.length} more in document.json`);
+  });
 }

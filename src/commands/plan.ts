@@ -3,7 +3,8 @@ import { Option, type Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CliIO, CommandContext } from "../cli.js";
 import { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
-import { ExitCode, exitCodeOf, formatError } from "../errors.js";
+import { ExitCode } from "../errors.js";
+import { eachDocument, findDocuments } from "./documents.js";
 import { providerFromEnvironment } from "../llm/providers.js";
 import { TASKS, type Task } from "../task.js";
 import { addVerbosityOptions, intArg, modelOption, outOption, providerOption, verbosityOf } from "./options.js";
@@ -78,33 +79,16 @@ async function planAll(inputs: string[], opts: PlanCliOptions, io: CliIO): Promi
   const { plan: planPdf, profileFor } = await import("../plan/library.js");
   const { planToJson } = await import("../plan/index.js");
   const { formatPlanTable } = await import("./plan-table.js");
-  const { isBatchInput } = await import("../batch/command.js");
-  const { findPdfs, assignOutputFolders } = await import("../batch/discover.js");
   const { writeJsonAtomically } = await import("../io/atomic.js");
-  const single = !(await isBatchInput(inputs));
-  const { pdfs, skipped } = single ? { pdfs: inputs, skipped: [] } : await findPdfs(inputs);
-  if (verbosityOf(opts) !== "quiet") for (const k of skipped) io.stderr.write(`note: skipped ${k.path}: ${k.reason}\n`);
-  if (pdfs.length === 0) {
-    io.stderr.write(`longdoc: no PDF found in ${inputs.join(", ")}\n`);
-    return ExitCode.badInput;
-  }
+  const docs = await findDocuments(inputs, io, verbosityOf(opts) === "quiet");
+  if (!docs) return ExitCode.badInput;
+  const { pdfs, single, folders } = docs;
   const profile = profileFor(options);
-  const folders = assignOutputFolders(pdfs);
-  const codes: number[] = [];
-  for (const pdf of pdfs) {
-    try {
-      const plan = await planPdf(pdf, options);
-      const json = planToJson(plan);
-      if (opts.out) await writeJsonAtomically(resolve(opts.out, folders.get(pdf)!, "plan.json"), json);
-      if (opts.json) io.stdout.write((single ? JSON.stringify(json, null, 2) : JSON.stringify({ document: pdf, ...json })) + "\n");
-      else io.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile) + (single ? "" : "\n"));
-      codes.push(ExitCode.ok);
-    } catch (err) {
-      const line = formatError(err);
-      io.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
-      codes.push(exitCodeOf(err));
-    }
-  }
-  if (codes.every((c) => c === ExitCode.ok)) return ExitCode.ok;
-  return pdfs.length === 1 ? codes[0] : ExitCode.someFailed;
+  return eachDocument(pdfs, io, async (pdf) => {
+    const plan = await planPdf(pdf, options);
+    const json = planToJson(plan);
+    if (opts.out) await writeJsonAtomically(resolve(opts.out, folders.get(pdf)!, "plan.json"), json);
+    if (opts.json) io.stdout.write((single ? JSON.stringify(json, null, 2) : JSON.stringify({ document: pdf, ...json })) + "\n");
+    else io.stdout.write(`${pdf}\n` + formatPlanTable(plan, profile) + (single ? "" : "\n"));
+  });
 }
