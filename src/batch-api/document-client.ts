@@ -4,7 +4,7 @@ import { estimateTextTokens, imageTokens } from "../budget/tokens.js";
 import { requestCacheKey, toRequestBody, type ChatBody } from "../llm/adapters/index.js";
 import type { ResponseCache } from "../llm/cache.js";
 import { checkJson, PAID_CALLS_PER_REQUEST, repairRequest, type CallOptions, type JsonResult, type Validate } from "../llm/client.js";
-import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, TooManyImagesError } from "../llm/errors.js";
+import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "../llm/errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
 import type { AttemptRecord, ModelAnswer, ModelRequest } from "../llm/types.js";
 import type { JsonModelClient } from "../summary/execute.js";
@@ -75,7 +75,8 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
     };
     if (record.billed) budget.paid++;
     if (outcome.kind === "error") {
-      const err = lineError(opts.cfg.name, req.id, outcome.status, outcome.message, opts.cfg.apiKey());
+      const at = { provider: opts.cfg.name, model: req.model, reasoning: req.reasoning, scrub: (m: string) => scrubMessage(m, opts.cfg.apiKey()) };
+      const err = lineError(at, req.id, outcome.status, outcome.message);
       record.outcome = err instanceof ContextOverflowError ? "context-overflow" : err instanceof TooManyImagesError ? "image-limit" : "http-error";
       o.onAttempt?.(record);
       if (err instanceof ContextOverflowError || err instanceof TooManyImagesError) planVersion++;

@@ -1,15 +1,6 @@
-import { ProviderRefusedError } from "../errors.js";
-import {
-  ContextOverflowError,
-  looksLikeContextOverflow,
-  looksLikeQuota,
-  looksLikeTooManyImages,
-  parseContextNumbers,
-  parseImageLimit,
-  ProviderError,
-  scrubMessage,
-  TooManyImagesError,
-} from "../llm/errors.js";
+import { emptyAccumulator, readCompletion } from "../llm/adapters/read.js";
+import { classifyErrorStatus, type ErrorContext } from "../llm/classify.js";
+import { looksLikeQuota, ProviderError } from "../llm/errors.js";
 import { RETRYABLE_STATUSES } from "../llm/retry.js";
 import type { ModelAnswer } from "../llm/types.js";
 import { errorMessage } from "./http.js";
@@ -30,21 +21,17 @@ export type LineOutcome =
 export function lineOutcome(line: ResultLine, latencyMs: number): LineOutcome {
   const status = line.response?.status_code ?? null;
   if (status === 200 && line.response?.body && typeof line.response.body === "object") {
-    const body = line.response.body as {
-      choices?: { message?: { content?: unknown }; finish_reason?: string | null }[];
-      usage?: { prompt_tokens?: number; completion_tokens?: number };
-    };
-    const choice = body.choices?.[0];
+    // the same reader as a live answer: content chunk lists, usage (and its cost), errors inside a 200
+    const acc = emptyAccumulator();
+    readCompletion(acc, line.response.body);
+    if (acc.error) {
+      const code = Number(acc.error.code);
+      const inBand = Number.isInteger(code) && code >= 400 ? code : 502;
+      return { kind: "error", status: inBand, message: acc.error.message, retryable: RETRYABLE_STATUSES.has(inBand) && !looksLikeQuota(acc.error.message) };
+    }
     return {
       kind: "answer",
-      answer: {
-        text: contentText(choice?.message?.content),
-        finishReason: choice?.finish_reason ?? "stop",
-        usage: body.usage ? { promptTokens: body.usage.prompt_tokens ?? 0, completionTokens: body.usage.completion_tokens ?? 0 } : null,
-        latencyMs,
-        cached: false,
-        attempts: 1,
-      },
+      answer: { text: acc.text, finishReason: acc.finishReason ?? "stop", usage: acc.usage, latencyMs, cached: false, attempts: 1 },
     };
   }
   const fromBody = line.response?.body !== undefined ? errorMessage(typeof line.response.body === "string" ? line.response.body : JSON.stringify(line.response.body)) : "";
@@ -55,29 +42,9 @@ export function lineOutcome(line: ResultLine, latencyMs: number): LineOutcome {
   return { kind: "error", status, message, retryable };
 }
 
-/** The error the live path raises for the same answer (same taxonomy: the planner reacts the same way). */
-export function lineError(provider: string, requestId: string, status: number | null, message: string, key?: string): Error {
-  const msg = scrubMessage(message, key);
-  const where = `${provider} batch: request ${requestId}`;
-  if (status === 401 || status === 403) return new ProviderRefusedError(`${where} refused (HTTP ${status}): ${msg}`);
-  if (status === 402 || (status === 429 && looksLikeQuota(msg))) return new ProviderRefusedError(`${where} refused (HTTP ${status}, quota or credit exhausted): ${msg}`);
-  if (status === 400 || status === 413 || status === 422) {
-    if (looksLikeTooManyImages(msg)) return new TooManyImagesError(`${where}: too many images for this endpoint (HTTP ${status}): ${msg}`, parseImageLimit(msg));
-    if (looksLikeContextOverflow(msg)) {
-      const n = parseContextNumbers(msg);
-      return new ContextOverflowError(`${where}: request too large for the model's context (HTTP ${status}): ${msg}`, n.limit, n.requested);
-    }
-  }
-  return new ProviderError(`${where} failed${status ? ` (HTTP ${status})` : ""}: ${msg}`, status ?? undefined);
-}
-
-/** Content may be a string or (Mistral with reasoning) a list of chunks; only text chunks are the answer. */
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((c) => (c && typeof c === "object" && (c as { type?: string }).type === "text" ? String((c as { text?: unknown }).text ?? "") : ""))
-      .join("");
-  }
-  return "";
+/** The error the live path raises for the same answer (one classifier: the planner reacts the same way). */
+export function lineError(at: Omit<ErrorContext, "where" | "keySource">, requestId: string, status: number | null, message: string): Error {
+  const where = `${at.provider} batch: request ${requestId}`;
+  const classified = status === null ? null : classifyErrorStatus({ ...at, where }, status, { message }, false);
+  return classified ?? new ProviderError(`${where} failed${status ? ` (HTTP ${status})` : ""}: ${at.scrub(message)}`, status ?? undefined);
 }

@@ -3,21 +3,8 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { requestCacheKey, toRequestBody, type ChatBody } from "./adapters/index.js";
 import { emptyAccumulator, errorOfText, readChunk, readCompletion, type AnswerAccumulator, type ErrorInfo } from "./adapters/read.js";
 import { defaultCacheDir, ResponseCache } from "./cache.js";
-import {
-  ContentRefusedError,
-  ContextOverflowError,
-  InvalidAnswerError,
-  looksLikeContextOverflow,
-  looksLikeQuota,
-  looksLikeTooManyImages,
-  OutputTruncatedError,
-  parseContextNumbers,
-  parseImageLimit,
-  ProviderError,
-  scrubMessage,
-  TooManyImagesError,
-} from "./errors.js";
-import { ProviderRefusedError } from "../errors.js";
+import { classifyErrorStatus } from "./classify.js";
+import { ContentRefusedError, ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "./errors.js";
 import type { ProviderConfig } from "./providers.js";
 import { rateLimitDelayMs, rateLimitWaitMs, retryDelayMs, shouldRetryStatus, sleep, type BackoffOptions, type RateLimitOptions } from "./retry.js";
 import type { AttemptRecord, ModelAnswer, ModelRequest } from "./types.js";
@@ -251,40 +238,8 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
   const scrub = (m: string) => scrubMessage(m, cfg.apiKey());
 
   /** An HTTP error status (or an error code inside a 200) as the error the caller can act on; null = retry. */
-  function classifyStatus(req: ModelRequest, status: number, info: ErrorInfo, inBand: boolean): Error | null {
-    const msg = scrub(info.message);
-    const how = inBand ? `error inside an HTTP 200, code ${status}` : `HTTP ${status}`;
-    if (status === 401) {
-      const hint = cfg.keySource ? `; check ${cfg.keySource}` : "";
-      return new ProviderRefusedError(`${where(req)} refused (${how}, authentication): ${msg}${hint}`);
-    }
-    if (status === 403) {
-      // OpenRouter: the input was flagged by a moderated model's filter
-      if (/moderat|flagged/i.test(msg)) return new ContentRefusedError(`${where(req)} refused by the provider's content filter (${how}): ${msg}`, msg);
-      const hint = cfg.keySource ? `; check ${cfg.keySource}` : "";
-      return new ProviderRefusedError(`${where(req)} refused (${how}, not allowed): ${msg}${hint}`);
-    }
-    if (status === 402 || (status === 429 && looksLikeQuota(msg))) {
-      return new ProviderRefusedError(`${where(req)} refused (${how}, quota or credit exhausted): ${msg}`);
-    }
-    if (status === 404 && cfg.name === "openrouter" && /endpoint|provider|parameter|constraint/i.test(msg)) {
-      return new ProviderError(
-        `${where(req)}: no OpenRouter host serves ${req.model} with every parameter longdoc needs (structured output${req.reasoning !== "none" ? ", reasoning" : ""}) (${how}): ${msg}`,
-        status,
-      );
-    }
-    if (info.type === "exceed_context_size_error" || (status === 400 || status === 413 || status === 422) && looksLikeContextOverflow(msg)) {
-      const n = parseContextNumbers(msg);
-      return new ContextOverflowError(`${where(req)}: request too large for the model's context (${how}): ${msg}`, info.contextTokens ?? n.limit, info.promptTokens ?? n.requested);
-    }
-    if ((status === 400 || status === 413 || status === 422) && looksLikeTooManyImages(msg)) {
-      return new TooManyImagesError(`${where(req)}: too many images for this endpoint (${how}): ${msg}`, parseImageLimit(msg));
-    }
-    if (status === 413) {
-      return new ContextOverflowError(`${where(req)}: request too large for the server (${how}): ${msg}`);
-    }
-    return null;
-  }
+  const classifyStatus = (req: ModelRequest, status: number, info: ErrorInfo, inBand: boolean) =>
+    classifyErrorStatus({ provider: cfg.name, keySource: cfg.keySource, where: where(req), model: req.model, reasoning: req.reasoning, scrub }, status, info, inBand);
 
   async function send(req: ModelRequest, o: CallOptions, useCache: boolean): Promise<Sent> {
     if (cfg.name === "offline") {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { lineError, lineOutcome } from "../../src/batch-api/results.js";
 import { batchWireFor } from "../../src/batch-api/wire.js";
 import { ProviderRefusedError } from "../../src/errors.js";
-import { ContextOverflowError, ProviderError, TooManyImagesError } from "../../src/llm/errors.js";
+import { ContextOverflowError, ProviderError, scrubMessage, TooManyImagesError } from "../../src/llm/errors.js";
 
 describe("batch result lines", () => {
   it("reads a Mistral answer with reasoning chunks as the text chunks only, with its usage", () => {
@@ -27,20 +27,25 @@ describe("batch result lines", () => {
   });
 
   it("maps error lines to the live path's errors, and says which are worth sending again", () => {
+    const at = (key?: string) => ({ provider: "mistral", model: "mistral-small-2603", reasoning: "none", scrub: (m: string) => scrubMessage(m, key) });
     const context = lineOutcome(
       { custom_id: "x", response: { status_code: 400, body: { object: "error", message: "Prompt contains 270000 tokens and 0 draft tokens, too large for model with 262144 maximum context length", type: "invalid_request_error" } }, error: null },
       0,
     );
     expect(context).toMatchObject({ kind: "error", status: 400, retryable: false });
-    const err = lineError("mistral", "r1", 400, (context as { message: string }).message);
+    const err = lineError(at(), "r1", 400, (context as { message: string }).message);
     expect(err).toBeInstanceOf(ContextOverflowError);
     expect((err as ContextOverflowError).limitTokens).toBe(262144);
 
-    expect(lineError("mistral", "r1", 400, "Too many images in request. Max is 8, got 9.")).toBeInstanceOf(TooManyImagesError);
-    expect(lineError("mistral", "r1", 401, "Unauthorized")).toBeInstanceOf(ProviderRefusedError);
-    expect(lineError("mistral", "r1", 500, "boom")).toBeInstanceOf(ProviderError);
+    expect(lineError(at(), "r1", 400, "Too many images in request. Max is 8, got 9.")).toBeInstanceOf(TooManyImagesError);
+    expect(lineError(at(), "r1", 401, "Unauthorized")).toBeInstanceOf(ProviderRefusedError);
+    expect(lineError(at(), "r1", 500, "boom")).toBeInstanceOf(ProviderError);
     // a key inside a message never reaches the error
-    expect(lineError("mistral", "r1", 500, "bad key sk-secret-123", "sk-secret-123").message).not.toContain("sk-secret-123");
+    expect(lineError(at("sk-secret-123"), "r1", 500, "bad key sk-secret-123").message).not.toContain("sk-secret-123");
+
+    // an error inside a 200 (OpenRouter's shape) is an error line with its own code, not an empty answer
+    const inBand = lineOutcome({ custom_id: "x", response: { status_code: 200, body: { error: { code: 429, message: "Rate limit exceeded upstream" } } }, error: null }, 0);
+    expect(inBand).toMatchObject({ kind: "error", status: 429, retryable: true });
 
     const overloaded = lineOutcome({ custom_id: "x", response: { status_code: 503, body: { message: "overloaded" } }, error: null }, 0);
     expect(overloaded).toMatchObject({ kind: "error", retryable: true });
