@@ -36,7 +36,7 @@ import { usageReport, usageTotals, type RequestUsage, type TokenPrices, type Usa
 export type { PipelineEvent, PipelineEventListener } from "./summary/events.js";
 export { usageLine, type RequestUsage, type UsageReport } from "./summary/usage.js";
 
-import { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REASONING_RESERVE, DEFAULT_REQUESTS } from "./defaults.js";
+import { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REQUESTS, defaultOutputReserve } from "./defaults.js";
 export { DEFAULT_OUT_DIR, DEFAULT_OUTPUT_RESERVE, DEFAULT_REQUESTS };
 
 export interface SummarizeOptions {
@@ -181,7 +181,7 @@ async function run(
     configFile: options.profilesFile,
   });
   const outputReserve =
-    positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? (options.reasoning === "high" ? Math.min(DEFAULT_REASONING_RESERVE, Math.floor(profile.window / 4)) : DEFAULT_OUTPUT_RESERVE);
+    positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? defaultOutputReserve(options.reasoning, profile.window);
   if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
   const userSchema = options.schemaFile ? await loadUserSchema(options.schemaFile) : undefined;
   if (userSchema && provider.name === "offline" && !options.dryRun) {

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "./time-limits.js";
 import type { CliIO, CommandContext } from "../cli.js";
-import { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
+import { DEFAULT_OUTPUT_RESERVE, DEFAULT_REASONING_RESERVE } from "../defaults.js";
 import { ExitCode } from "../errors.js";
 import { eachDocument, findDocuments } from "./documents.js";
 import { providerFromEnvironment } from "../llm/providers.js";
@@ -19,6 +19,7 @@ interface PlanCliOptions extends TimeLimitCliOptions {
   profiles?: string;
   contextWindow?: number;
   maxOutputTokens?: number;
+  reasoning?: "none" | "high";
   maxImages?: number;
   imageMaxSide?: number;
   prompt?: string;
@@ -49,7 +50,8 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .addOption(providerOption("provider to plan for (image cap, price)"))
     .option("--profiles <file>", "model profiles JSON (default ~/.config/longdoc/profiles.json)")
     .option("--context-window <n>", "override the model profile's window", intArg)
-    .option("--max-output-tokens <n>", `output reserve per request (default ${DEFAULT_OUTPUT_RESERVE})`, intArg)
+    .option("--max-output-tokens <n>", `output reserve per request (default ${DEFAULT_OUTPUT_RESERVE}; ${DEFAULT_REASONING_RESERVE} with --reasoning high)`, intArg)
+    .addOption(new Option("--reasoning <effort>", "reasoning effort the run will use (its output reserve is larger)").choices(["none", "high"]))
     .option("--max-images <n>", "images per request the endpoint accepts", intArg)
     .option("--image-max-side <px>", "longest side of any image sent (default 1540)", intArg)
     .option("--prompt <text>", "extra instruction for the model (counted in the plan)")
@@ -68,6 +70,7 @@ async function planAll(inputs: string[], opts: PlanCliOptions, io: CliIO): Promi
     configFile: opts.profiles,
     contextWindow: opts.contextWindow,
     maxOutputTokens: opts.maxOutputTokens,
+    reasoning: opts.reasoning,
     maxImages: opts.maxImages,
     imageMaxSide: opts.imageMaxSide,
     prompt: opts.prompt,

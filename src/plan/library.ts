@@ -3,7 +3,8 @@ import { extract } from "../extract/index.js";
 import type { Plan } from "../model/plan.js";
 import { DEFAULT_PROVIDER, resolveProfile, type ModelProfile } from "../budget/profiles.js";
 import type { Task } from "./prompts.js";
-import { DEFAULT_OUTPUT_RESERVE, planDocument } from "./index.js";
+import { defaultOutputReserve } from "../defaults.js";
+import { planDocument } from "./index.js";
 
 export interface PlanPdfOptions {
   task?: Task;
@@ -13,6 +14,8 @@ export interface PlanPdfOptions {
   configFile?: string;
   contextWindow?: number;
   maxOutputTokens?: number;
+  /** "high": the larger default output reserve thinking needs (as summarize uses) */
+  reasoning?: "none" | "high";
   maxImages?: number;
   imageMaxSide?: number;
   prompt?: string;
@@ -51,7 +54,7 @@ export async function plan(pdfPath: string, options: PlanPdfOptions = {}): Promi
     task: options.task ?? "summarize",
     profile,
     provider: profile.provider,
-    outputReserve: options.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE,
+    outputReserve: options.maxOutputTokens ?? defaultOutputReserve(options.reasoning, profile.window),
     userPrompt: options.prompt,
     customSchema: options.customSchema,
   });

@@ -138,3 +138,20 @@ describe("models, cache, config", () => {
     expect(bad.stderr).toMatch(/config\.json: config file: "requests" must be a whole number/);
   });
 });
+
+describe("plan --reasoning", () => {
+  it("plans with the reserve a reasoning run gets, so its upper bound prices the thinking too", async () => {
+    const plain = await runCli(["plan", samplePdf, "--json"]);
+    const high = await runCli(["plan", samplePdf, "--json", "--reasoning", "high"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(high.code, high.stderr).toBe(0);
+    const a = JSON.parse(plain.stdout) as { outputReserve: number; estimatedCostUSD: number };
+    const b = JSON.parse(high.stdout) as { outputReserve: number; estimatedCostUSD: number };
+    expect(a.outputReserve).toBe(8192);
+    expect(b.outputReserve).toBe(32_768);
+    expect(b.estimatedCostUSD).toBeGreaterThan(a.estimatedCostUSD);
+    // an explicit reserve still wins
+    const given = await runCli(["plan", samplePdf, "--json", "--reasoning", "high", "--max-output-tokens", "5000"]);
+    expect((JSON.parse(given.stdout) as { outputReserve: number }).outputReserve).toBe(5000);
+  });
+});
