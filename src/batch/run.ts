@@ -4,7 +4,7 @@ import { resolve, join } from "node:path";
 import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
 import { countPages } from "../extract/page-count.js";
-import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
+import { createRequestSlots, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { afterGrace, DEFAULT_GRACE_MS } from "../stop.js";
 import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
@@ -372,28 +372,19 @@ function gatedSlots(
   gate: () => void,
   inFlight: Set<Promise<unknown>>,
 ): RequestSlots {
-  return {
-    run: async <T>(fn: () => Promise<T>, priority?: number): Promise<T> => {
-      await before(); // outside the slot: a document waiting for budget must not hold one
-      return shared.run(async () => {
-        gate();
-        const running = fn();
-        inFlight.add(running);
-        try {
-          return await running;
-        } finally {
-          inFlight.delete(running);
-        }
-      }, priority);
-    },
-    size: shared.size,
-    get active() {
-      return shared.active;
-    },
-    get waiting() {
-      return shared.waiting;
-    },
-  };
+  return wrapRequestSlots(shared, async (fn, priority) => {
+    await before(); // outside the slot: a document waiting for budget must not hold one
+    return shared.run(async () => {
+      gate();
+      const running = fn();
+      inFlight.add(running);
+      try {
+        return await running;
+      } finally {
+        inFlight.delete(running);
+      }
+    }, priority);
+  });
 }
 
 /** Bytes of each file; an unreadable one counts 0 (its run reports it). */

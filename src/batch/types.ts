@@ -2,22 +2,24 @@ import type { RequestSlots } from "../llm/slots.js";
 import type { IndexEntry } from "../model/batch.js";
 import type { SkippedInput } from "./discover.js";
 
+/** A model request finished: what the index row and the progress display count. */
+export interface RequestEnd {
+  id: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUSD: number;
+  cached: boolean;
+  /** sent, then abandoned on a stop: input at the planner's estimate, no output */
+  abandoned?: boolean;
+}
+
 /** What the batch needs to hear from the one-document pipeline, whatever its own event shapes. */
 export type DocumentEvent =
   | { kind: "extracted"; pages: number; figures: number }
   | { kind: "planned"; requests: number; plannedCostUSD: number }
   | { kind: "request-start"; id: string }
   | { kind: "request-progress"; id: string; outputTokens: number }
-  | {
-      kind: "request-end";
-      id: string;
-      inputTokens: number;
-      outputTokens: number;
-      costUSD: number;
-      cached: boolean;
-      /** sent, then abandoned on a stop: input at the planner's estimate, no output */
-      abandoned?: boolean;
-    };
+  | ({ kind: "request-end" } & RequestEnd);
 
 /** What a finished document adds to its index row. */
 export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" | "inputTokens" | "outputTokens" | "costUSD">;
@@ -54,16 +56,7 @@ export type BatchEvent =
   | { type: "request-start"; document: string; id: string }
   /** a streamed answer arriving: output tokens received so far by this request (optional, for the display) */
   | { type: "request-progress"; document: string; id: string; outputTokens: number }
-  | {
-      type: "request-end";
-      document: string;
-      id: string;
-      inputTokens: number;
-      outputTokens: number;
-      costUSD: number;
-      cached: boolean;
-      abandoned?: boolean;
-    }
+  | ({ type: "request-end"; document: string } & RequestEnd)
   | { type: "document-end"; entry: IndexEntry }
   | {
       type: "batch-end";

@@ -5,7 +5,7 @@
 import { runBatchCommand } from "../batch/command.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
-import { createRequestSlots, type RequestSlots } from "../llm/slots.js";
+import { createRequestSlots, wrapRequestSlots } from "../llm/slots.js";
 import type { CliIO } from "../cli.js";
 import { afterGrace } from "../stop.js";
 import { plural } from "../report/format.js";
@@ -58,20 +58,12 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
   // on a stop, no request starts; those in flight get the grace, then the pipeline is aborted
   const stop = io.stop.signal;
   const slots = createRequestSlots(o.requests ?? DEFAULT_REQUESTS);
-  const requestSlots: RequestSlots = {
-    run: <T>(fn: () => Promise<T>, priority?: number) =>
-      slots.run(() => {
-        stop.throwIfAborted();
-        return fn();
-      }, priority),
-    size: slots.size,
-    get active() {
-      return slots.active;
-    },
-    get waiting() {
-      return slots.waiting;
-    },
-  };
+  const requestSlots = wrapRequestSlots(slots, (fn, priority) =>
+    slots.run(() => {
+      stop.throwIfAborted();
+      return fn();
+    }, priority),
+  );
   const controller = afterGrace(stop, io.stop.grace, () => slots.active > 0);
   const onEvent = (e: PipelineEvent) => {
     if (o.json) out(JSON.stringify(e) + "\n");

@@ -15,6 +15,20 @@ export interface RequestSlots {
   readonly waiting: number;
 }
 
+/** The same slots with `run` wrapped (a gate before a call, bookkeeping around it); the counts stay the shared ones. */
+export function wrapRequestSlots(shared: RequestSlots, run: RequestSlots["run"]): RequestSlots {
+  return {
+    run,
+    size: shared.size,
+    get active() {
+      return shared.active;
+    },
+    get waiting() {
+      return shared.waiting;
+    },
+  };
+}
+
 export function createRequestSlots(size: number): RequestSlots {
   const queue = new PQueue({ concurrency: size });
   return {

@@ -152,11 +152,10 @@ function reduceRequests(p: Planner, maps: PlannedRequest[]): PlannedRequest[] {
   const out: PlannedRequest[] = [];
   let level = maps.map((m) => ({ id: m.id, pages: m.pages }));
   let depth = 0;
-  const make = (id: string, inputs: typeof level, final: boolean): PlannedRequest => {
+  const make = (id: string, inputs: typeof level): PlannedRequest => {
     const header = documentHeader({ title: p.title, pageCount: p.pageCount, outline: p.doc.outline, kind: "reduce", partials: inputs.length });
     const partialTokens = estimatePartialTokens(profile, outputReserve, inputs.map((i) => ({ requestId: i.id, pages: i.pages })));
     const textTokens = p.memo.estimate(sys) + p.memo.estimate(header) + partialTokens;
-    void final;
     return {
       id,
       kind: "reduce",
@@ -173,14 +172,14 @@ function reduceRequests(p: Planner, maps: PlannedRequest[]): PlannedRequest[] {
     };
   };
   for (;;) {
-    const all = make("reduce", level, true);
+    const all = make("reduce", level);
     if (all.totalTokens <= p.limit) {
       out.push(all);
       return out;
     }
     // how many partials one reduce holds: shrink the group until it fits
     let per = level.length - 1;
-    while (per >= 2 && make("x", level.slice(0, per), false).totalTokens > p.limit) per--;
+    while (per >= 2 && make("x", level.slice(0, per)).totalTokens > p.limit) per--;
     if (per < 2) {
       throw new InputError(
         `the context window (${profile.window}) is too small to combine two partial results of ${outputReserve} tokens; lower --max-output-tokens`,
@@ -192,7 +191,7 @@ function reduceRequests(p: Planner, maps: PlannedRequest[]): PlannedRequest[] {
     let k = 0;
     for (let g = 0; g < groups; g++) {
       const size = Math.floor(level.length / groups) + (g < level.length % groups ? 1 : 0);
-      const req = make(`reduce-${depth}-${g + 1}`, level.slice(k, k + size), false);
+      const req = make(`reduce-${depth}-${g + 1}`, level.slice(k, k + size));
       k += size;
       out.push(req);
       next.push({ id: req.id, pages: req.pages });
