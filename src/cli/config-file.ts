@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import envPaths from "env-paths";
 import { InputError } from "../errors.js";
+import { isPositiveInteger } from "../model/numbers.js";
 import { PROVIDER_NAMES } from "../llm/providers.js";
 
 export interface UserConfig {
@@ -60,8 +61,8 @@ export function readUserConfig(path = configFilePath()): UserConfig {
     throw new InputError(`config file: unknown provider "${config.provider}" (expected ${PROVIDER_NAMES.join(", ")})`, path);
   }
   if (raw.requests !== undefined) {
-    if (!Number.isInteger(raw.requests) || (raw.requests as number) < 1) throw new InputError('config file: "requests" must be a whole number ≥ 1', path);
-    config.requests = raw.requests as number;
+    if (!isPositiveInteger(raw.requests)) throw new InputError('config file: "requests" must be a whole number ≥ 1', path);
+    config.requests = raw.requests;
   }
   return config;
 }

@@ -5,12 +5,13 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { CONFIG_ENV, CONFIG_KEYS, configFilePath, readUserConfig } from "./config-file.js";
 import { DEFAULT_OUT_DIR } from "../defaults.js";
+import { isPositiveInteger } from "../model/numbers.js";
 import { PROVIDER_NAMES } from "../llm/providers.js";
 
 /** commander parser: a whole number ≥ 1 */
 export function intArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a whole number ≥ 1");
+  if (!isPositiveInteger(n)) throw new InvalidArgumentError("expected a whole number ≥ 1");
   return n;
 }
 

@@ -135,7 +135,7 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
 /** What a finished run wrote, from its own list of files: a --schema run has no report to claim. */
 export function writtenNote(files: string[]): string {
   const main = ["summary.md", "figures.md", "result.json"].filter((f) => files.includes(f));
-  const extra = ["report.html", "usage.json"].filter((f) => files.includes(f));
+  const extra = ["report.html", "usage.json", "figures-usage.json"].filter((f) => files.includes(f));
   return [...main, ...extra].join(", ");
 }
 

@@ -6,7 +6,12 @@ export type Task = "summarize" | "figures";
 
 export const TASKS: readonly Task[] = ["summarize", "figures"];
 
-/** The result files of a task: summarize and figures write different names, so neither overwrites the other. */
-export function resultFiles(task: Task): { json: string; markdown: string } {
-  return task === "figures" ? { json: "figures.json", markdown: "figures.md" } : { json: "summary.json", markdown: "summary.md" };
+/**
+ * The files a task owns: summarize and figures write different names, so running both into one
+ * folder keeps both results and the record of what each one paid.
+ */
+export function resultFiles(task: Task): { json: string; markdown: string; usage: string } {
+  return task === "figures"
+    ? { json: "figures.json", markdown: "figures.md", usage: "figures-usage.json" }
+    : { json: "summary.json", markdown: "summary.md", usage: "usage.json" };
 }

@@ -22,14 +22,14 @@ import { SummarySchema, type Summary } from "../model/summary.js";
 import { planDocument, planToJson } from "../plan/public.js";
 import { writeReport } from "../report/folder.js";
 import type { PipelineEvent, PipelineEventListener } from "./events.js";
-import { executePlan, type JsonModelClient, type PlanAdjustment } from "./execute.js";
+import { executePlan, type ExecuteResult, type JsonModelClient, type PlanAdjustment } from "./execute.js";
 import { finalizeSummary } from "./finalize.js";
 import { renderSummaryMarkdown } from "../report/summary-markdown.js";
 import { buildOfflineSummary } from "./offline.js";
 import { modelRequestFor, type UserSchema } from "./requests.js";
-import { dropNullOptionals, strictifySchema, userSchemaValidator, type Task } from "./answer-schema.js";
+import { dropNullOptionals, strictifySchema, userSchemaValidator } from "./answer-schema.js";
 import { z } from "zod";
-import { resultFiles } from "../model/task.js";
+import { resultFiles, type Task } from "../model/task.js";
 import { positiveInteger } from "../model/numbers.js";
 import { usageReport, usageTotals, type RequestUsage, type TokenPrices, type UsageReport } from "./usage.js";
 
@@ -161,6 +161,20 @@ export function describeFigures(pdfPath: string, options: SummarizeOptions = {},
   return summarize(pdfPath, { ...options, task: "figures" }, ctx);
 }
 
+/** What a run settles before any work: the engine, the model's profile, the reserve, the user's schema. */
+interface RunSetup {
+  task: Task;
+  outDir: string;
+  provider: ProviderConfig;
+  profile: ModelProfile;
+  outputReserve: number;
+  userSchema: UserSchema | undefined;
+  prices: TokenPrices | null;
+  /** the plan for this profile, or for the adjustments a failed request taught */
+  planFor: (extraction: Extraction, adjust?: PlanAdjustment) => Plan;
+}
+
+/** One document's stages, in order: set up → extract → plan → call the model → finalize → write. */
 async function run(
   pdfPath: string,
   task: Task,
@@ -169,6 +183,46 @@ async function run(
   ctx: SummarizeContext,
   emit: (e: PipelineEvent) => void,
 ): Promise<SummarizeResult> {
+  const setup = await setUp(task, outDir, options, ctx);
+  ctx.signal?.throwIfAborted();
+  const extraction = await extractStage(pdfPath, setup, options, ctx, emit);
+  const files = ["document.json", "document.md", ...figureBlocks(extraction.document).map((f) => f.file)];
+  const plan = await planStage(pdfPath, extraction, setup, options, emit);
+  files.push("plan.json");
+  const done = (r: Omit<SummarizeResult, "document" | "outDir" | "files">, written: string[]): SummarizeResult => ({
+    document: pdfPath,
+    outDir,
+    ...r,
+    files: [...files, ...written],
+  });
+
+  if (options.dryRun) {
+    const written = await writeDryRun(plan, extraction, setup, options);
+    return done({ mode: plan.mode, summary: null, plan, usage: written.usage, requests: 0, dryRun: true, warnings: [] }, written.files);
+  }
+  if (setup.provider.name === "offline") {
+    const summary = SummarySchema.parse(buildOfflineSummary(extraction.document));
+    const usage = usageReport("offline", "none", null, []);
+    const written = await writeSummaryFiles(summary, extraction, usage, outDir, task);
+    return done({ mode: "offline", summary, plan, usage, requests: 0, dryRun: false, warnings: summary.warnings }, written);
+  }
+
+  const called = await callStage(pdfPath, extraction, plan, setup, options, ctx, emit);
+  if (setup.userSchema) {
+    await writeJsonAtomically(join(outDir, "result.json"), called.executed.custom);
+    await writeJsonAtomically(join(outDir, resultFiles(task).usage), called.usage);
+    return done(
+      { mode: called.plan.mode, summary: null, result: called.executed.custom, plan: called.plan, usage: called.usage, requests: called.requests, dryRun: false, warnings: called.executed.warnings },
+      ["result.json", resultFiles(task).usage],
+    );
+  }
+  const summary = finalizeStage(extraction, called, setup);
+  for (const message of summary.warnings) emit({ type: "warning", document: pdfPath, message });
+  const written = await writeSummaryFiles(summary, extraction, called.usage, outDir, task);
+  return done({ mode: called.plan.mode, summary, plan: called.plan, usage: called.usage, requests: called.requests, dryRun: false, warnings: summary.warnings }, written);
+}
+
+async function setUp(task: Task, outDir: string, options: SummarizeOptions, ctx: SummarizeContext): Promise<RunSetup> {
   const provider = resolveEngine(options);
   // a limit the endpoint named earlier in this run holds for every later document
   const learned = learnedImageLimit(provider);
@@ -187,10 +241,35 @@ async function run(
   if (userSchema && provider.name === "offline" && !options.dryRun) {
     throw new InputError("--schema needs a model: set a provider (the offline engine only writes its own summary)");
   }
-  ctx.signal?.throwIfAborted();
+  const prices = (ctx.batchClient && batchPrices(profile, provider.name)) || runPrices(options, profile, provider.name);
+  const planFor = (extraction: Extraction, adjust: PlanAdjustment = {}): Plan =>
+    planDocument(extraction.document, {
+      task,
+      profile: { ...profile, window: adjust.window ?? profile.window, maxImages: adjust.maxImages ?? profile.maxImages },
+      provider: provider.name,
+      outputReserve: adjust.outputReserve ?? outputReserve,
+      userPrompt: options.prompt,
+      customSchema: userSchema !== undefined,
+    });
+  return { task, outDir, provider, profile, outputReserve, userSchema, prices, planFor };
+}
 
+async function extractStage(
+  pdfPath: string,
+  setup: RunSetup,
+  options: SummarizeOptions,
+  ctx: SummarizeContext,
+  emit: (e: PipelineEvent) => void,
+): Promise<Extraction> {
   const t0 = Date.now();
-  const extraction = await extract(pdfPath, { pages: options.pages, password: options.password, imageMaxSide: profile.image.maxSide, sha256: ctx.sha256, timeoutMs: options.extractTimeoutMs, pageTimeoutMs: options.pageTimeoutMs });
+  const extraction = await extract(pdfPath, {
+    pages: options.pages,
+    password: options.password,
+    imageMaxSide: setup.profile.image.maxSide,
+    sha256: ctx.sha256,
+    timeoutMs: options.extractTimeoutMs,
+    pageTimeoutMs: options.pageTimeoutMs,
+  });
   emit({
     type: "extracted",
     document: pdfPath,
@@ -198,54 +277,51 @@ async function run(
     figures: extraction.figures.size,
     seconds: (Date.now() - t0) / 1000,
   });
-  await writeExtraction(extraction, outDir);
-  const files = ["document.json", "document.md", ...figureBlocks(extraction.document).map((f) => f.file)];
+  await writeExtraction(extraction, setup.outDir);
+  return extraction;
+}
 
-  const planFor = (adjust: PlanAdjustment = {}): Plan => {
-    const p: ModelProfile = {
-      ...profile,
-      window: adjust.window ?? profile.window,
-      maxImages: adjust.maxImages ?? profile.maxImages,
-    };
-    return planDocument(extraction.document, {
-      task,
-      profile: p,
-      provider: provider.name,
-      outputReserve: adjust.outputReserve ?? outputReserve,
-      userPrompt: options.prompt,
-      customSchema: userSchema !== undefined,
-    });
-  };
-  let plan = planFor();
+async function planStage(
+  pdfPath: string,
+  extraction: Extraction,
+  setup: RunSetup,
+  options: SummarizeOptions,
+  emit: (e: PipelineEvent) => void,
+): Promise<Plan> {
+  const plan = setup.planFor(extraction);
+  const offline = setup.provider.name === "offline" && !options.dryRun;
   emit({
     type: "planned",
     document: pdfPath,
-    mode: provider.name === "offline" && !options.dryRun ? "offline" : plan.mode,
-    requests: provider.name === "offline" && !options.dryRun ? 0 : plan.requests.length,
+    mode: offline ? "offline" : plan.mode,
+    requests: offline ? 0 : plan.requests.length,
     estimatedInputTokens: plan.requests.reduce((s, r) => s + r.totalTokens, 0),
     estimatedCostUSD: plan.estimatedCostUSD,
-    expectedCostUSD: expectedCost(plan, profile, provider.name),
+    expectedCostUSD: expectedCost(plan, setup.profile, setup.provider.name),
     attempt: 1,
   });
-  await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
-  files.push("plan.json");
-  const prices = (ctx.batchClient && batchPrices(profile, provider.name)) || runPrices(options, profile, provider.name);
+  await writeJsonAtomically(join(setup.outDir, "plan.json"), planToJson(plan));
+  return plan;
+}
 
-  if (options.dryRun) {
-    const written = await writeRequestBodies(plan, extraction, provider, profile, options, task, userSchema, outDir);
-    const usage = usageReport(provider.name, profile.model, prices, []);
-    await writeJsonAtomically(join(outDir, "usage.json"), usage);
-    files.push(...written, "usage.json");
-    return { document: pdfPath, outDir, mode: plan.mode, summary: null, plan, usage, requests: 0, dryRun: true, warnings: [], files };
-  }
+interface CallResult {
+  executed: ExecuteResult;
+  /** the plan the answers came from (a re-plan after an overflow or an image limit replaces the first) */
+  plan: Plan;
+  usage: UsageReport;
+  requests: number;
+}
 
-  if (provider.name === "offline") {
-    const summary = SummarySchema.parse(buildOfflineSummary(extraction.document));
-    const usage = usageReport("offline", "none", null, []);
-    files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir, task)));
-    return { document: pdfPath, outDir, mode: "offline", summary, plan, usage, requests: 0, dryRun: false, warnings: summary.warnings, files };
-  }
-
+async function callStage(
+  pdfPath: string,
+  extraction: Extraction,
+  firstPlan: Plan,
+  setup: RunSetup,
+  options: SummarizeOptions,
+  ctx: SummarizeContext,
+  emit: (e: PipelineEvent) => void,
+): Promise<CallResult> {
+  const { provider, profile, prices, outDir } = setup;
   const client = ctx.batchClient ?? createModelClient(provider, {
     cacheDir: options.cache === false ? false : (options.cacheDir ?? defaultCacheDir(options.env)),
     timeoutMs: options.timeoutMs,
@@ -257,25 +333,27 @@ async function run(
       if (e.type === "progress") emit({ type: "request-progress", document: pdfPath, requestId: e.id, tokens: e.tokens, thinking: e.thinking });
     },
   });
+  let plan = firstPlan;
   // another document of the run may have learned the endpoint's image limit while this one was planned
   const limit = learnedImageLimit(provider);
   if (limit !== undefined && limit < plan.maxImages) {
-    plan = planFor({ maxImages: limit });
+    plan = setup.planFor(extraction, { maxImages: limit });
     await writeJsonAtomically(join(outDir, "plan.json"), planToJson(plan));
   }
   // every call lands here as it ends, so a failed document still writes what it spent
   const ledger: RequestUsage[] = [];
   const executed = await executePlan({
-    task,
+    task: setup.task,
     extraction,
     profile,
     prices,
     client,
     reasoning: options.reasoning ?? "none",
     slots: ctx.requestSlots ?? createRequestSlots(positiveInteger(options.requests, "--requests") ?? DEFAULT_REQUESTS),
-    replan: (adjust) => planFor({ ...adjust, maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity) }),
+    replan: (adjust) =>
+      setup.planFor(extraction, { ...adjust, maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity) }),
     initialPlan: plan,
-    userSchema,
+    userSchema: setup.userSchema,
     signal: ctx.signal,
     document: pdfPath,
     onEvent: ctx.onEvent,
@@ -284,7 +362,7 @@ async function run(
   }).catch(async (err: unknown) => {
     if (ledger.length > 0) {
       const failed = usageReport(provider.name, profile.model, prices, ledger, { status: "failed", error: formatError(err) });
-      await writeJsonAtomically(join(outDir, "usage.json"), failed).catch(() => undefined);
+      await writeJsonAtomically(join(outDir, resultFiles(setup.task).usage), failed).catch(() => undefined);
     }
     throw err;
   });
@@ -294,42 +372,21 @@ async function run(
   }
   // a batch answer read from the cache was not paid again: only what the batch answered is batch-priced
   const requestUsage = ctx.batchClient ? executed.usage.map((u) => (u.cached ? u : { ...u, batch: true })) : executed.usage;
-  const usage = usageReport(provider.name, profile.model, prices, requestUsage);
-  const engine = { provider: provider.name, model: profile.model, mode: plan.mode, requests: executed.usage.length };
+  return { executed, plan, usage: usageReport(provider.name, profile.model, prices, requestUsage), requests: executed.usage.length };
+}
 
-  if (userSchema) {
-    await writeJsonAtomically(join(outDir, "result.json"), executed.custom);
-    await writeJsonAtomically(join(outDir, "usage.json"), usage);
-    files.push("result.json", "usage.json");
-    return {
-      document: pdfPath,
-      outDir,
-      mode: plan.mode,
-      summary: null,
-      result: executed.custom,
-      plan,
-      usage,
-      requests: engine.requests,
-      dryRun: false,
-      warnings: executed.warnings,
-      files,
-    };
-  }
-
-  const summary = SummarySchema.parse(
+function finalizeStage(extraction: Extraction, called: CallResult, setup: RunSetup): Summary {
+  return SummarySchema.parse(
     finalizeSummary({
       document: extraction.document,
-      answer: executed.answer!,
-      partialFigures: executed.partialFigures,
-      sentFigureIds: executed.sentFigureIds,
-      engine,
-      usage: usageTotals(usage),
-      warnings: [...plan.warnings, ...executed.warnings],
+      answer: called.executed.answer!,
+      partialFigures: called.executed.partialFigures,
+      sentFigureIds: called.executed.sentFigureIds,
+      engine: { provider: setup.provider.name, model: setup.profile.model, mode: called.plan.mode, requests: called.requests },
+      usage: usageTotals(called.usage),
+      warnings: [...called.plan.warnings, ...called.executed.warnings],
     }),
   );
-  for (const message of summary.warnings) emit({ type: "warning", document: pdfPath, message });
-  files.push(...(await writeSummaryFiles(summary, extraction, usage, outDir, task)));
-  return { document: pdfPath, outDir, mode: plan.mode, summary, plan, usage, requests: engine.requests, dryRun: false, warnings: summary.warnings, files };
 }
 
 async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string, task: Task): Promise<string[]> {
@@ -338,8 +395,8 @@ async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage
   await writeFileAtomically(join(outDir, names.markdown), renderSummaryMarkdown(summary));
   // the report shows this result and the other task's, when an earlier run left one here
   await writeReport(outDir, extraction.document);
-  await writeJsonAtomically(join(outDir, "usage.json"), usage);
-  return [names.json, names.markdown, "report.html", "usage.json"];
+  await writeJsonAtomically(join(outDir, names.usage), usage);
+  return [names.json, names.markdown, "report.html", names.usage];
 }
 
 /**
@@ -347,32 +404,26 @@ async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage
  * in requests/<id>.json, built by the same code as the bodies sent. A reduce body needs the map
  * answers, so its partials are placeholders.
  */
-async function writeRequestBodies(
-  plan: Plan,
-  extraction: Extraction,
-  provider: ProviderConfig,
-  profile: ModelProfile,
-  options: SummarizeOptions,
-  task: Task,
-  userSchema: UserSchema | undefined,
-  outDir: string,
-): Promise<string[]> {
-  const written: string[] = [];
+async function writeDryRun(plan: Plan, extraction: Extraction, setup: RunSetup, options: SummarizeOptions): Promise<{ files: string[]; usage: UsageReport }> {
+  const files: string[] = [];
   for (const req of plan.requests) {
     const partials = (req.inputs ?? []).map((id) => ({ note: `(dry run: the answer of request ${id} goes here)` }));
     const { request } = await modelRequestFor(plan, req, {
-      task,
+      task: setup.task,
       extraction,
-      model: profile.model,
+      model: setup.profile.model,
       reasoning: options.reasoning ?? "none",
-      userSchema,
+      userSchema: setup.userSchema,
       partials,
     });
     const rel = `requests/${req.id}.json`;
-    await writeJsonAtomically(join(outDir, rel), toRequestBody(provider.name, request));
-    written.push(rel);
+    await writeJsonAtomically(join(setup.outDir, rel), toRequestBody(setup.provider.name, request));
+    files.push(rel);
   }
-  return written;
+  const usage = usageReport(setup.provider.name, setup.profile.model, setup.prices, []);
+  const name = resultFiles(setup.task).usage;
+  await writeJsonAtomically(join(setup.outDir, name), usage);
+  return { files: [...files, name], usage };
 }
 
 async function loadUserSchema(file: string): Promise<UserSchema> {

@@ -11,7 +11,8 @@ import { materializeParts } from "../plan/public.js";
 import { requestPriorities } from "../plan/priority.js";
 import { expectedOutputTokens, expectedServiceSeconds } from "../budget/service-time.js";
 import type { PipelineEventListener } from "./events.js";
-import { FigureDescriptionsSchema, toStrictJsonSchema, type ModelAnswerShape, type Task } from "./answer-schema.js";
+import { FigureDescriptionsSchema, toStrictJsonSchema, type ModelAnswerShape } from "./answer-schema.js";
+import type { Task } from "../model/task.js";
 import { modelRequestFor, topRequest, type UserSchema } from "./requests.js";
 import { costOf, round6, usageRecord, type RequestUsage, type TokenPrices } from "./usage.js";
 

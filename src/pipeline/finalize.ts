@@ -1,4 +1,4 @@
-import { basename, extname } from "node:path";
+import { documentTitle } from "../model/title.js";
 import { figureBlocks, type DocumentModel } from "../model/document.js";
 import type { KeyPoint, Section, Summary, SummaryFigure } from "../model/summary.js";
 import type { ModelAnswerShape } from "./answer-schema.js";
@@ -80,7 +80,7 @@ export function finalizeSummary(input: FinalizeInput): Summary {
     schemaVersion: 1,
     source: document.source,
     engine: input.engine,
-    title: answer.title?.trim() || document.source.title?.trim() || basename(document.source.path, extname(document.source.path)),
+    title: answer.title?.trim() || documentTitle(document),
     summary: answer.summary.trim(),
     keyPoints,
     sections,

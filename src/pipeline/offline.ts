@@ -1,4 +1,4 @@
-import { basename, extname } from "node:path";
+import { documentTitle } from "../model/title.js";
 import { figureBlocks, type DocumentModel } from "../model/document.js";
 import type { KeyPoint, Section, Summary } from "../model/summary.js";
 
@@ -61,18 +61,6 @@ export function buildOfflineSummary(doc: DocumentModel): Summary {
     warnings,
     usage: { inputTokens: 0, outputTokens: 0, costUSD: 0 },
   };
-}
-
-function documentTitle(doc: DocumentModel): string {
-  const meta = doc.source.title?.trim();
-  // metadata titles are often junk like "untitled" or a word-processor file name
-  if (meta && !/^(untitled|microsoft word|document\d*)\b/i.test(meta) && !/\.(docx?|pdf|indd|tex)$/i.test(meta)) return meta;
-  for (const page of doc.pages) {
-    const heading = page.blocks.find((b) => b.type === "heading");
-    if (heading && heading.type === "heading" && heading.text.trim()) return heading.text.trim();
-  }
-  if (doc.outline[0]) return doc.outline[0].title;
-  return basename(doc.source.path, extname(doc.source.path));
 }
 
 interface ParagraphAt {

@@ -7,7 +7,8 @@ import type { Extraction } from "../model/document.js";
 import type { Plan, PlannedRequest } from "../model/plan.js";
 import type { ContentPart, ModelRequest } from "../llm/types.js";
 import { buildReduceParts, materializeParts } from "../plan/public.js";
-import { answerSchemaFor, answerSchemaName, toStrictJsonSchema, type Task } from "./answer-schema.js";
+import { answerSchemaFor, answerSchemaName, toStrictJsonSchema } from "./answer-schema.js";
+import type { Task } from "../model/task.js";
 
 /** --schema: what the model is sent (strict form) and how its answer is checked (the user's schema). */
 export interface UserSchema {

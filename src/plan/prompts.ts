@@ -8,7 +8,6 @@ import type { RequestKind } from "../model/plan.js";
 
 import type { Task } from "../model/task.js";
 
-export type { Task } from "../model/task.js";
 
 const READING_GUIDE =
   "The document arrives as text in reading order. Each page starts with a marker like [page 12]. " +
