@@ -2,6 +2,7 @@
  * The documents of a per-document command (extract, plan): one PDF named on its own, or what the
  * folders and globs hold; each is handled in turn, and a bad one costs one line, not the run.
  */
+import { shownPath } from "../io/stand-in-paths.js";
 import type { CliIO } from "./program.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 
@@ -39,7 +40,8 @@ export async function eachDocument(pdfs: string[], io: CliIO, fn: (pdf: string) 
       codes.push(ExitCode.ok);
     } catch (err) {
       const line = formatError(err);
-      io.stderr.write(`longdoc: ${line.includes(pdf) ? line : `${pdf}: ${line}`}\n`);
+      const name = shownPath(pdf);
+      io.stderr.write(`longdoc: ${line.includes(name) ? line : `${name}: ${line}`}\n`);
       codes.push(exitCodeOf(err));
     }
   }

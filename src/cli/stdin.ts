@@ -1,12 +1,13 @@
 /**
  * `-` as an input: the PDF arrives on standard input. It is written to a private temporary folder
  * as `<name>.pdf` (name `stdin` unless --name), so everything downstream reads a file and the
- * output folder is named after it; the folder is removed afterwards.
+ * output folder and the document's source path are named after it; the folder is removed afterwards.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { standIn } from "../io/stand-in-paths.js";
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -36,11 +37,14 @@ export async function withStdinInput<T>(
   const bytes = await readAll(stdin);
   if (bytes.length === 0) throw new InputError("standard input was empty, not a PDF", "-");
   const dir = await mkdtemp(join(tmpdir(), "longdoc-stdin-"));
-  const path = join(dir, `${safeStem(name ?? "stdin")}.pdf`);
+  const file = `${safeStem(name ?? "stdin")}.pdf`;
+  const path = join(dir, file);
+  const release = standIn(path, file);
   try {
     await writeFile(path, bytes, { mode: 0o600 });
     return await fn(inputs.map((i) => (i === "-" ? path : i)));
   } finally {
+    release();
     await rm(dir, { recursive: true, force: true });
   }
 }

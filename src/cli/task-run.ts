@@ -2,6 +2,7 @@
  * The `summarize` / `figures` actions: one PDF named on its own runs here, document by document
  * (runTask); folders, globs and several files go to the batch runner (runBatchTask).
  */
+import { shownPath } from "../io/stand-in-paths.js";
 import { runBatchCommand } from "./batch-command.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
@@ -65,7 +66,9 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
     }, priority),
   );
   const controller = afterGrace(stop, io.stop.grace, () => slots.active > 0);
-  const onEvent = (e: PipelineEvent) => {
+  const onEvent = (event: PipelineEvent) => {
+    // a PDF read from standard input is named as the user named it, not by its temporary copy
+    const e = "document" in event ? { ...event, document: shownPath(event.document) } : event;
     if (o.json) out(JSON.stringify(e) + "\n");
     else if (verbosity !== "quiet") {
       const line = describeEvent(e, verbosity === "verbose");

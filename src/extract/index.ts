@@ -3,6 +3,7 @@
  * The pdf.js work runs in worker threads (time limit, both cores) borrowed from a pool that outlives
  * one document; cross-page passes run here.
  */
+import { shownPath } from "../io/stand-in-paths.js";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -210,7 +211,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
-    const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
+    const { document, pending } = assemble(shownPath(pdfPath), await hashing, bytes, meta, analyses);
     const clamped = pageRangeOverflow(opts.pages, meta.numPages);
     if (clamped) document.warnings.unshift(clamped);
     const figures = new Map<string, FigureImage>();

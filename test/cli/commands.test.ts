@@ -48,7 +48,13 @@ describe("extract and plan", () => {
     expect(b.code, b.stderr).toBe(0);
     expect(existsSync(join(dir, "bikes", "summary.json"))).toBe(true);
     // the document is named after --name
-    expect(readJson<{ source: { path: string } }>(join(dir, "bikes", "summary.json")).source.path).toMatch(/bikes\.pdf$/);
+    // ... and so is its source: the temporary copy it was read from is gone after the run
+    expect(readJson<{ source: { path: string } }>(join(dir, "bikes", "summary.json")).source.path).toBe("bikes.pdf");
+    expect(readJson<{ source: { path: string } }>(join(dir, "a", "document.json")).source.path).toBe("stdin.pdf");
+    const broken = await runCli(["extract", "-", "--name", "scan", "-o", join(dir, "c")], { input: Buffer.from("%PDF-1.7\nnot really\n") });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^longdoc: scan\.pdf: /);
+    expect(broken.stderr).not.toMatch(/longdoc-stdin-/);
     const empty = await runCli(["extract", "-"], { input: "" });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/standard input was empty/);
