@@ -192,16 +192,11 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
       return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard }, io);
     }
     if (engine.name === "offline" && !o.dryRun) io.stderr.write(offlineNotice(o.provider === "offline"));
-    return await runBatchCommand(inputs, options, {
-      out: o.out,
-      concurrency: o.concurrency,
-      requests: o.requests,
-      maxCostUSD: o.maxCost,
-      json: o.json,
-      quiet: o.quiet,
-      verbose: o.verbose,
-      shard,
-    }, io);
+    return await runBatchCommand(
+      inputs,
+      { ...options, out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, quiet: o.quiet, verbose: o.verbose, shard },
+      io,
+    );
   } catch (err) {
     io.stderr.write(`longdoc: ${formatError(err)}\n`);
     return exitCodeOf(err);
