@@ -13,7 +13,8 @@ import { BatchIndexFile } from "./index-file.js";
 import { sha256OfFile } from "../io/sha256.js";
 import { findUpToDate, removeDoneMarker, writeDoneMarker } from "./resume.js";
 import { inShard, shardBaseName, type Shard } from "./shard.js";
-import type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+import type { BatchEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+import { paidBy, plannedSpend, type PipelineEvent } from "../pipeline/events.js";
 
 export interface BatchOptions {
   /** OUT: one subfolder per document plus index.json/csv/html */
@@ -193,35 +194,37 @@ export async function runBatch(
     let plannedCost = 0;
     let planned = false;
 
-    const onEvent = (e: DocumentEvent) => {
-      switch (e.kind) {
+    const onEvent = (e: PipelineEvent) => {
+      switch (e.type) {
         case "extracted":
           entry.pages = e.pages;
           entry.figures = e.figures;
           emit({ type: "document-extracted", document: pdf, pages: e.pages, figures: e.figures });
           break;
         case "planned":
+          // the first plan is what the budget admits; re-plans of an admitted document go on
+          if (e.attempt !== 1) break;
           planned = true;
-          plannedCost = e.plannedCostUSD;
+          plannedCost = plannedSpend(e);
           releaseCpu(); // from here on the document mostly waits on the model
-          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: e.plannedCostUSD });
+          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: plannedCost });
           if (guard.neverFits(plannedCost)) markOverBudget();
           break;
         case "request-start":
-          emit({ type: "request-start", document: pdf, id: e.id });
-          break;
         case "request-progress":
-          emit({ type: "request-progress", document: pdf, id: e.id, outputTokens: e.outputTokens });
+          emit({ ...e, document: pdf });
           break;
-        case "request-end":
+        case "request-end": {
+          const paid = paidBy(e);
           if (e.abandoned) abandonedRequests++;
           entry.requests++;
-          entry.inputTokens += e.inputTokens;
-          entry.outputTokens += e.outputTokens;
-          entry.costUSD += e.costUSD;
-          guard.record(pdf, e.costUSD);
-          emit({ type: "request-end", document: pdf, ...e });
+          entry.inputTokens += paid.inputTokens;
+          entry.outputTokens += paid.outputTokens;
+          entry.costUSD += paid.costUSD;
+          guard.record(pdf, paid.costUSD);
+          emit({ ...e, document: pdf });
           break;
+        }
       }
     };
 

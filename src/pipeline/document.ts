@@ -299,6 +299,7 @@ async function planStage(
     estimatedCostUSD: plan.estimatedCostUSD,
     expectedCostUSD: expectedCost(plan, setup.profile, setup.provider.name),
     attempt: 1,
+    dryRun: options.dryRun === true,
   });
   await writeJsonAtomically(join(setup.outDir, "plan.json"), planToJson(plan));
   return plan;
