@@ -42,11 +42,17 @@ export interface BatchHooks {
 }
 
 export interface BatchResult {
+  /** the run's index, as written to OUT/index.json */
   index: BatchIndex;
+  /** inputs that were not PDFs or could not be read, with why */
   skippedInputs: SkippedInput[];
+  /** the exit code the CLI would give (0, 1 when some failed, 130 when stopped, …) */
   exitCode: number;
+  /** the run was stopped before every document finished */
   interrupted: boolean;
+  /** what the run cost */
   costUSD: number;
+  /** run-wide warnings (an index that could not be written, a refused key) */
   warnings: string[];
 }
 
