@@ -12,7 +12,7 @@ import { describeFigures as describePdfFigures, summarize as summarizePdf, type 
 import type { SummarizeResult as InternalSummarizeResult } from "./pipeline/document.js";
 import { summarizeFolder as summarizeFolderImpl, type SummarizeFolderOptions } from "./batch/folder.js";
 import type { BatchResult } from "./batch/run.js";
-import type { DocumentModel, Summary } from "./types.js";
+import type { Summary } from "./types.js";
 
 /** What summarize() and describeFigures() return for one PDF. */
 export interface SummarizeResult extends Omit<InternalSummarizeResult, "summary"> {
