@@ -250,14 +250,18 @@ async function setUp(task: Task, outDir: string, options: SummarizeOptions, ctx:
   const provider = resolveEngine(options);
   // a limit the endpoint named earlier in this run holds for every later document
   const learned = learnedImageLimit(provider);
-  const profile = resolveProfile({
-    model: provider.model,
-    provider: provider.name,
-    contextWindow: options.contextWindow,
-    imageMaxSide: options.imageMaxSide,
-    maxImages: learned !== undefined ? Math.min(learned, options.maxImages ?? learned) : options.maxImages,
-    configFile: options.profilesFile,
-  });
+  const profile = withGivenPrices(
+    resolveProfile({
+      model: provider.model,
+      provider: provider.name,
+      contextWindow: options.contextWindow,
+      imageMaxSide: options.imageMaxSide,
+      maxImages: learned !== undefined ? Math.min(learned, options.maxImages ?? learned) : options.maxImages,
+      configFile: options.profilesFile,
+    }),
+    options,
+    provider.name,
+  );
   const outputReserve =
     positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? defaultOutputReserve(options.reasoning, profile.window);
   if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
@@ -496,6 +500,17 @@ export function runPrices(options: Pick<SummarizeOptions, "priceInput" | "priceO
   }
   const row = pricesFor(profile, provider)[0];
   return row ? { input: row.inputPerM, output: row.outputPerM } : null;
+}
+
+/**
+ * The profile with --price-input / --price-output as the provider's first price, so the plan's
+ * estimate (what --max-cost admits) and usage.json price the run alike.
+ */
+function withGivenPrices(profile: ModelProfile, options: SummarizeOptions, provider: string): ModelProfile {
+  const given = runPrices(options, profile, provider);
+  if (options.priceInput === undefined || !given) return profile;
+  const row = { host: "--price-input/--price-output", inputPerM: given.input, outputPerM: given.output };
+  return { ...profile, prices: { ...profile.prices, [provider]: [row, ...(profile.prices[provider] ?? [])] } };
 }
 
 function batchPrices(profile: ModelProfile, provider: string): TokenPrices | null {
