@@ -58,7 +58,7 @@ export class PdfWorker {
     // process alive even after unref())
     this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
-      if (msg.op === "page-text" || msg.op === "page") {
+      if (msg.op === "page-text" || msg.op === "page" || msg.op === "figure") {
         this.pending?.progress?.(msg);
         return;
       }
