@@ -41,6 +41,12 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 /** a worker's JS heap limit: well above what real documents need (its heap after a document stays under 100 MB) */
 const WORKER_HEAP_MB = 384;
 
+/** the heap limit of a new worker: LONGDOC_WORKER_HEAP_MB lowers it (tests exhaust a worker's heap with it) */
+function workerHeapMb(): number {
+  const set = Number(process.env.LONGDOC_WORKER_HEAP_MB);
+  return Number.isFinite(set) && set > 0 ? Math.min(set, WORKER_HEAP_MB) : WORKER_HEAP_MB;
+}
+
 export class PdfWorker {
   private readonly worker: Worker;
   private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (p: WorkerProgress) => void };
@@ -56,7 +62,7 @@ export class PdfWorker {
     // past it the worker dies, and extract() skips that page and goes on with a fresh worker
     // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
     // process alive even after unref())
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
     this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
       if (msg.op === "page-text" || msg.op === "page" || msg.op === "figure") {
         this.pending?.progress?.(msg);
