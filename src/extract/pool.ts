@@ -55,6 +55,8 @@ export class PdfWorker {
   opens = 0;
   /** the worker's JS heap after its last close (MB), as it reported */
   heapAfterCloseMb = 0;
+  /** the heap limit it was started with */
+  readonly heapLimitMb = workerHeapMb();
 
   constructor() {
     const { url, execArgv } = workerEntry();
@@ -62,7 +64,7 @@ export class PdfWorker {
     // past it the worker dies, and extract() skips that page and goes on with a fresh worker
     // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
     // process alive even after unref())
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: this.heapLimitMb } });
     this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
       if (msg.op === "page-text" || msg.op === "page" || msg.op === "figure") {
         this.pending?.progress?.(msg);
@@ -133,6 +135,11 @@ export function acquireWorker(): PdfWorker {
   let w: PdfWorker | undefined;
   while ((w = idle.pop())) {
     if (!w.alive) continue;
+    // one started under another heap limit than the one asked for now is not reused
+    if (w.heapLimitMb !== workerHeapMb()) {
+      void w.terminate();
+      continue;
+    }
     w.hold(true);
     if (idle.length === 0) clearTimeout(idleTimer);
     return w;

@@ -1,4 +1,5 @@
 /** The library API is narrow, its errors are one family, and every field of its types is documented in the emitted .d.ts. */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -18,20 +19,17 @@ describe("public API", () => {
   });
 
   it("every property of the exported interfaces carries a doc comment in the emitted .d.ts", () => {
-    const files = new Map<string, string>();
-    const program = ts.createProgram([join(repoRoot, "src", "index.ts")], {
-      declaration: true,
-      emitDeclarationOnly: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      skipLibCheck: true,
-      strict: true,
-      types: ["node"],
+    // the declarations of each file alone: interfaces are emitted as written (with their comments),
+    // and this takes a fraction of a second where emitting the whole program took most of a minute
+    const checked = ["index.ts", "types.ts"].map((file) => {
+      const name = join(repoRoot, "src", file);
+      const { outputText } = ts.transpileDeclaration(readFileSync(name, "utf8"), {
+        fileName: name,
+        compilerOptions: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true },
+      });
+      return [name.replace(/\.ts$/, ".d.ts"), outputText] as const;
     });
-    program.emit(undefined, (name, text) => files.set(name.replace(/\\/g, "/"), text));
-    const checked = [...files].filter(([name]) => /\/src\/(index|types)\.d\.ts$/.test(name));
-    expect(checked).toHaveLength(2);
+    expect(checked.every(([, text]) => /export (interface|type|declare)/.test(text))).toBe(true);
     const undocumented: string[] = [];
     for (const [name, text] of checked) {
       const sf = ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, true);
