@@ -2,17 +2,19 @@ import { getMaxListeners, setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { resolve, join } from "node:path";
 import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
+import { positiveInteger } from "../model/numbers.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
-import { countPages } from "../extract/page-count.js";
+import { countPages } from "../extract/pdfjs/page-count.js";
 import { createRequestSlots, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
-import { afterGrace, DEFAULT_GRACE_MS } from "../stop.js";
+import { afterGrace, DEFAULT_GRACE_MS } from "../cli/stop.js";
 import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
 import { sha256OfFile } from "../io/sha256.js";
 import { findUpToDate, removeDoneMarker, writeDoneMarker } from "./resume.js";
 import { inShard, shardBaseName, type Shard } from "./shard.js";
-import type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+import type { BatchEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+import { paidBy, plannedSpend, type PipelineEvent } from "../pipeline/events.js";
 
 export interface BatchOptions {
   /** OUT: one subfolder per document plus index.json/csv/html */
@@ -74,8 +76,8 @@ export async function runBatch(
   const folders = assignOutputFolders(found);
   const shard = options.shard;
   const pdfs = shard ? found.filter((pdf) => inShard(folders.get(pdf)!, shard)) : found;
-  const concurrency = positive(options.concurrency ?? 2, "--concurrency");
-  const requests = positive(options.requests ?? 4, "--requests");
+  const concurrency = positiveInteger(options.concurrency ?? 2, "--concurrency")!;
+  const requests = positiveInteger(options.requests ?? 4, "--requests")!;
   // --concurrency bounds the CPU stage (extraction, planning); a document waiting only on the
   // model gives its slot to the next one, so extraction overlaps with requests and request slots
   // do not sit idle. Open documents (memory) are bounded by concurrency + 2 × requests: enough
@@ -192,35 +194,37 @@ export async function runBatch(
     let plannedCost = 0;
     let planned = false;
 
-    const onEvent = (e: DocumentEvent) => {
-      switch (e.kind) {
+    const onEvent = (e: PipelineEvent) => {
+      switch (e.type) {
         case "extracted":
           entry.pages = e.pages;
           entry.figures = e.figures;
           emit({ type: "document-extracted", document: pdf, pages: e.pages, figures: e.figures });
           break;
         case "planned":
+          // the first plan is what the budget admits; re-plans of an admitted document go on
+          if (e.attempt !== 1) break;
           planned = true;
-          plannedCost = e.plannedCostUSD;
+          plannedCost = plannedSpend(e);
           releaseCpu(); // from here on the document mostly waits on the model
-          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: e.plannedCostUSD });
+          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: plannedCost });
           if (guard.neverFits(plannedCost)) markOverBudget();
           break;
         case "request-start":
-          emit({ type: "request-start", document: pdf, id: e.id });
-          break;
         case "request-progress":
-          emit({ type: "request-progress", document: pdf, id: e.id, outputTokens: e.outputTokens });
+          emit({ ...e, document: pdf });
           break;
-        case "request-end":
+        case "request-end": {
+          const paid = paidBy(e);
           if (e.abandoned) abandonedRequests++;
           entry.requests++;
-          entry.inputTokens += e.inputTokens;
-          entry.outputTokens += e.outputTokens;
-          entry.costUSD += e.costUSD;
-          guard.record(pdf, e.costUSD);
-          emit({ type: "request-end", document: pdf, ...e });
+          entry.inputTokens += paid.inputTokens;
+          entry.outputTokens += paid.outputTokens;
+          entry.costUSD += paid.costUSD;
+          guard.record(pdf, paid.costUSD);
+          emit({ ...e, document: pdf });
           break;
+        }
       }
     };
 
@@ -421,11 +425,6 @@ async function longestFirst(pdfs: string[], sizes: Map<string, number>, budgetMs
   const bytesPerPage = perPage.length ? perPage[Math.floor(perPage.length / 2)] : 100_000;
   const length = (pdf: string) => pages.get(pdf) ?? sizes.get(pdf)! / bytesPerPage;
   return bySize.sort((a, b) => length(b) - length(a));
-}
-
-function positive(n: number, flag: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} must be a whole number ≥ 1 (got ${n})`);
-  return n;
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
