@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import type { DocumentModel } from "../../src/model/document.js";
 import { figureBlocks } from "../../src/model/document.js";
 import { figureContent } from "../../src/plan/figure-content.js";
+import { documentTitle } from "../../src/model/title.js";
 import type { Plan } from "../../src/model/plan.js";
 import { documentHeader, systemPrompt } from "../../src/plan/prompts.js";
 import { estimateTextTokens } from "../../src/budget/tokens.js";
@@ -107,7 +108,7 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
   }
 
   // 3. every text block exactly once across content requests, in order
-  const title = doc.source.title?.trim() || doc.source.path.split(/[\\/]/).pop()!.replace(/\.pdf$/i, "");
+  const title = documentTitle(doc);
   const bodies = content
     .map((r, i) => {
       const header = documentHeader({

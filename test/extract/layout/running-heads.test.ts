@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildIllustratedBook } from "../../scripts/fixtures/long-book.js";
-import { extract } from "../../src/extract/index.js";
-import { findRunningHeads } from "../../src/extract/running-heads.js";
-import type { PageLayout, TextLine } from "../../src/extract/types.js";
-import type { DocumentModel } from "../../src/model/document.js";
+import { buildIllustratedBook } from "../../../scripts/fixtures/long-book.js";
+import { extract } from "../../../src/extract/index.js";
+import { findRunningHeads } from "../../../src/extract/layout/running-heads.js";
+import type { PageLayout, TextLine } from "../../../src/extract/types.js";
+import type { DocumentModel } from "../../../src/model/document.js";
 
 const line = (text: string, y: number, size: number): TextLine => ({ text, bbox: [72, y, 400, y + size], fontSize: size, bold: false, fontName: "F" });
 

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HELVETICA, RawPdf, textLines } from "../../scripts/fixtures/raw-pdf.js";
-import { extract } from "../../src/extract/index.js";
+import { HELVETICA, RawPdf, textLines } from "../../../scripts/fixtures/raw-pdf.js";
+import { extract } from "../../../src/extract/index.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "longdoc-worker-heap-"));
 const saved = process.env.LONGDOC_WORKER_HEAP_MB;
