@@ -5,8 +5,7 @@ import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } f
 import { positiveInteger } from "../model/numbers.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
 import { countPages } from "../extract/pdfjs/page-count.js";
-import { createRequestSlots, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
-import { afterGrace, DEFAULT_GRACE_MS } from "../cli/stop.js";
+import { afterGrace, createRequestSlots, DEFAULT_GRACE_MS, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";

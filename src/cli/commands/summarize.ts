@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { addTimeLimitOptions, type TimeLimitCliOptions } from "../time-limits.js";
 import type { CommandContext } from "../program.js";
-import { DEFAULT_GRACE_MS } from "../stop.js";
+import { DEFAULT_GRACE_MS } from "../../llm/slots.js";
 import { CONFIG_ENV } from "../config-file.js";
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../../defaults.js";
 import type { SummarizeOptions } from "../../pipeline/document.js";
