@@ -10,17 +10,17 @@ import { InputError } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
 import { sha256OfFile } from "../io/sha256.js";
 import type { Block, DocumentModel, Extraction, FigureImage, OutlineEntry, Page } from "../model/document.js";
-import { buildPageBlocks, type PageBlock, type PendingFigure, type PendingHeading } from "./blocks.js";
+import { buildPageBlocks, type PageBlock, type PendingFigure, type PendingHeading } from "./layout/blocks.js";
 import { selectFigures } from "./figures/select.js";
-import { bodyFontSize, headingScale, outlineTitles, relevelHeadings } from "./headings.js";
-import { renderDocumentMarkdown } from "./markdown.js";
-import { loadError } from "./load-error.js";
+import { bodyFontSize, headingScale, outlineTitles, relevelHeadings } from "./layout/headings.js";
+import { renderDocumentMarkdown } from "./document-markdown.js";
+import { loadError } from "./pdfjs/load-error.js";
 import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
-import { analyzePagesWatched, LATE, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
-import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
-import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
-import { findRunningHeads } from "./running-heads.js";
-import { textLossWarning } from "./text-kept.js";
+import { analyzePagesWatched, LATE, renderWatched, type PageLimits, type WorkerSlot } from "./pdfjs/page-watch.js";
+import { acquireWorker, releaseWorker, type PdfWorker } from "./pdfjs/pool.js";
+import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./pdfjs/protocol.js";
+import { findRunningHeads } from "./layout/running-heads.js";
+import { textLossWarning } from "./layout/text-kept.js";
 
 export { renderDocumentMarkdown };
 

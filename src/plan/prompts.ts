@@ -6,9 +6,9 @@
 import type { OutlineEntry } from "../model/document.js";
 import type { RequestKind } from "../model/plan.js";
 
-import type { Task } from "../task.js";
+import type { Task } from "../model/task.js";
 
-export type { Task } from "../task.js";
+export type { Task } from "../model/task.js";
 
 const READING_GUIDE =
   "The document arrives as text in reading order. Each page starts with a marker like [page 12]. " +

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { DocumentModelSchema, figureBlocks, type DocumentModel } from "../../src/model/document.js";
 import { SummarySchema, type Summary } from "../../src/model/summary.js";
-import type { UsageReport } from "../../src/summary/usage.js";
-import { resultFiles, type Task } from "../../src/task.js";
+import type { UsageReport } from "../../src/pipeline/usage.js";
+import { resultFiles, type Task } from "../../src/model/task.js";
 import { repoRoot, testOutDir } from "../support/paths.js";
 
 /** The bundled sample (5 pages, 3 figures): small enough for many runs. */
