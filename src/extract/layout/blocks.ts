@@ -7,6 +7,7 @@ import { mostlyRightToLeft } from "./bidi.js";
 import { readingOrder, type OrderedItem } from "./columns.js";
 import { figureText } from "../figures/region-text.js";
 import { captionKind } from "../figures/captions.js";
+import { placeInserts } from "./inserts.js";
 import { headingStyle, type HeadingScale, type HeadingStyle, type OutlineTitle } from "./headings.js";
 import { buildParagraphs, SENTENCE_END } from "./paragraphs.js";
 import type { FigureRegion, PageLayout, TextLine } from "../types.js";
@@ -93,5 +94,5 @@ export function buildPageBlocks(
     });
   }
   flushText();
-  return blocks;
+  return placeInserts(blocks);
 }

@@ -163,6 +163,17 @@ describe("code listings and composed characters", () => {
     expect(md.indexOf("The check returns vent", at)).toBeGreaterThan(at);
   });
 
+  it("sets a listing and its caption after the sentence they interrupt at a column break", () => {
+    const { page, paragraph, code, caption } = truth.interrupted;
+    const blocks = doc.pages[page - 1].blocks.filter((b) => b.type !== "figure").map((b) => norm(b.text));
+    const whole = blocks.indexOf(norm(paragraph));
+    expect(whole, "the sentence is one paragraph").toBeGreaterThan(-1);
+    const listing = blocks.findIndex((t) => t.includes(norm(code[0])));
+    const cap = blocks.indexOf(norm(caption));
+    expect([whole < listing, listing < cap]).toEqual([true, true]);
+    expect(md).toContain("```\n" + code.join("\n") + "\n```");
+  });
+
   it("composes spacing accents drawn as their own glyphs", () => {
     expect(composeText("na\u00a8\u0131ve")).toBe("naïve");
     expect(composeText("caf\u00b4e")).toBe("café");
