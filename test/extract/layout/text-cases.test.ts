@@ -72,6 +72,14 @@ describe("text inside figures", () => {
     for (const p of onBands) expect(paragraphs, p).toContain(norm(p));
   });
 
+  it("splits table columns set only a little more than a word space apart, and joins a wrapped cell", () => {
+    const { page, caption, rows } = truth.narrowTable;
+    const table = figures().find((b) => b.page === page && b.caption === caption);
+    expect(table?.kind).toBe("table");
+    const want = [`| ${rows[0].join(" | ")} |`, `|${rows[0].map(() => " --- ").join("|")}|`, ...rows.slice(1).map((r) => `| ${r.join(" | ")} |`)].join("\n");
+    expect(table!.text).toBe(want);
+  });
+
   it("sends a recovered table as text and a labelled picture as image and text", () => {
     const units = buildUnits(doc, { profile: { safetyFactor: 1.1 } });
     const table = figures().find((b) => b.kind === "table")!;
