@@ -308,6 +308,10 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     for (const n of [2, 5, 6, 7, 8, 9, 10, 11, 12]) expect(numbers.filter((x) => x === n), `Figure ${n}`).toHaveLength(1);
     // nothing uncaptioned: an uncaptioned region there would be a fragment
     expect(figs.every((f) => f.caption)).toBe(true);
+    // Figure 9 is a table whose first two columns are set only a little over a word space apart
+    const tags = figs.find((f) => f.caption?.startsWith("Figure 9."));
+    expect(tags?.kind).toBe("table");
+    expect(tags?.text?.split("\n").slice(0, 3)).toEqual(["| Tag | JS Type | Description |", "| --- | --- | --- |", "| xx1 | number | 31-bit integer representation |"]);
     await checkImages("tm", ex);
   }, 180_000);
 
