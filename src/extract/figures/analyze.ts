@@ -152,6 +152,16 @@ function isWhite(color: string): boolean {
   return color.toLowerCase() === "#ffffff";
 }
 
+/** The index of the endGroup that closes the group begun at `begin` (the last operator if none does). */
+function endOfGroup(fnArray: number[], begin: number): number {
+  let depth = 0;
+  for (let i = begin; i < fnArray.length; i++) {
+    if (fnArray[i] === OPS.beginGroup) depth++;
+    else if (fnArray[i] === OPS.endGroup && --depth === 0) return i;
+  }
+  return fnArray.length - 1;
+}
+
 export async function analyzePageFigures(page: PDFPageProxy, layout: PageLayout): Promise<PageFigureCandidates> {
   const viewport = page.getViewport({ scale: 1 });
   const pageBox: BBox = [0, 0, viewport.width, viewport.height];
@@ -204,6 +214,11 @@ export async function analyzePageFigures(page: PDFPageProxy, layout: PageLayout)
       continue;
     }
     if (annotationDepth > 0) continue; // form fields and notes are not figures
+    // a soft mask's group is never painted itself: it only says how much of later paint shows
+    if (fn === OPS.beginGroup && (args as [{ smask?: unknown }])[0]?.smask) {
+      i = endOfGroup(fnArray, i);
+      continue;
+    }
     switch (fn) {
       case OPS.save:
       case OPS.paintFormXObjectBegin:
