@@ -8,6 +8,7 @@ import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
 import { watchWork } from "../pdfjs/work-watch.js";
 import { watchCanvasCalls } from "./canvas-watch.js";
+import { SoftMaskLimit } from "./mask-limit.js";
 import { limitTilingPattern } from "./pattern-limit.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
@@ -68,6 +69,9 @@ export interface RegionPixels {
   height: number;
   /** text-showing operators left out as drawn off the canvas or invisibly (text-cull.ts) */
   textRunsSkipped: number;
+  /** soft masks left out past their memory budget (mask-limit.ts), and how many there were */
+  masksDropped: number;
+  masks: number;
 }
 
 /** Draws one region of the page at the figure's scale; cullText false draws every text run (tests). */
@@ -85,7 +89,10 @@ export async function drawRegion(
   });
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
-  let task: { _internalRenderTask?: { operatorList?: CullOperatorList & { argsArray: unknown[] } } } | undefined;
+  let task:
+    | { _internalRenderTask?: { operatorList?: CullOperatorList & { argsArray: unknown[] }; gfx?: { ctx?: Parameters<SoftMaskLimit["filter"]>[2] } } }
+    | undefined;
+  const masks = new SoftMaskLimit();
   const cull = cullOffCanvasText(
     () => task?._internalRenderTask?.operatorList,
     (id) => {
@@ -102,7 +109,11 @@ export async function drawRegion(
     viewport,
     // each operator passes here just before it runs: a runaway tiling pattern is tamed in place
     operationsFilter: (i: number) => {
-      limitTilingPattern(task?._internalRenderTask?.operatorList?.argsArray[i]);
+      const internal = task?._internalRenderTask;
+      const args = internal?.operatorList?.argsArray[i];
+      limitTilingPattern(args);
+      // the context pdf.js draws on now (a group's while inside one) places the mask's canvas
+      if (internal?.operatorList && !masks.filter(internal.operatorList.fnArray[i], args, internal.gfx?.ctx ?? ctx)) return false;
       return opts.cullText === false || cull.filter(i);
     },
   });
@@ -131,7 +142,7 @@ export async function drawRegion(
   // the canvas's native surface is invisible to the JS heap, so GC would not hurry to free it
   canvas.width = 0;
   canvas.height = 0;
-  return { pixels, width, height, textRunsSkipped: cull.dropped };
+  return { pixels, width, height, textRunsSkipped: cull.dropped, masksDropped: masks.dropped, masks: masks.dropped + masks.drawn };
 }
 
 export async function renderFigure(
@@ -140,9 +151,10 @@ export async function renderFigure(
   opts: { maxSide: number; timeoutMs?: number },
 ): Promise<RenderedFigureResult> {
   const warnings: string[] = [];
-  const { pixels, width, height } = await drawRegion(page, region, opts);
+  const { pixels, width, height, masksDropped, masks } = await drawRegion(page, region, opts);
   const stats = colourStats(pixels, 2048);
   const id = `page ${page.pageNumber} figure at [${region.bbox.map((v) => Math.round(v)).join(", ")}]`;
+  if (masksDropped > 0) warnings.push(`${id} drawn without ${masksDropped} of its ${masks} soft masks (they would need too much memory)`);
   if (stats.uniform) warnings.push(`${id} rendered as a blank image`);
 
   const raw = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
