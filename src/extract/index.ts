@@ -85,7 +85,14 @@ const EARLY_SECOND_WORKER_BYTES = 1_500_000;
 /** a worker that does not confirm closing its document within this is stopped, not pooled */
 const CLOSE_LIMIT_MS = 5_000;
 
-export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promise<Extraction> {
+/** Seams for tests, outside the library's API (src/index.ts exposes extract with its options only). */
+export interface ExtractInternals {
+  /** the clock the document's deadline is read from (default Date.now): a test moves it to pass the deadline at an exact step */
+  now?: () => number;
+}
+
+export async function extract(pdfPath: string, opts: ExtractOptions = {}, internals: ExtractInternals = {}): Promise<Extraction> {
+  const now = internals.now ?? Date.now;
   const bytes = await fileSize(pdfPath);
   if (bytes === 0) throw new InputError(`${pdfPath}: empty file, not a PDF`, pdfPath);
   // the hash is read alongside the workers' start, not before it (or taken from a caller that read it)
@@ -132,10 +139,10 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
   };
 
   let slots: WorkerSlot[] = [];
-  const t0 = Date.now();
-  const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
+  const t0 = now();
+  const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
   try {
-    let deadline = Date.now() + timeoutMs;
+    let deadline = now() + timeoutMs;
     arm(timeoutMs);
     const wanted = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), 2));
     const first = acquireWorker();
@@ -157,7 +164,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     if (opts.timeoutMs === undefined) {
       const extra = DEFAULT_TIMEOUT_PER_PAGE_MS * pageNumbers.length;
       deadline += extra;
-      arm(deadline - Date.now(), timeoutMs + extra);
+      arm(deadline - now(), timeoutMs + extra);
     }
 
     const count = pageNumbers.length >= PAGES_PER_EXTRA_WORKER ? wanted : 1;
@@ -231,7 +238,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       workers.splice(0, workers.length, slots[0].worker);
       // past the document's limit, figures are left out rather than the document failed: its text is complete
       clearTimeout(timer);
-      const rendered = await renderAll(pending, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs, pageTimeoutMs + limits.graceMs, deadline));
+      const rendered = await renderAll(pending, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs, pageTimeoutMs + limits.graceMs, deadline, now));
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {

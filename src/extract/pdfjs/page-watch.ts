@@ -153,6 +153,8 @@ export async function renderWatched(
   /** past this on the clock with no figure done, the worker is stopped */
   limitMs: number,
   deadline: number,
+  /** the clock `deadline` is on */
+  now: () => number = Date.now,
 ): Promise<RenderedItem[]> {
   const byPage = new Map<number, RenderItem[]>();
   for (const it of items) {
@@ -163,7 +165,7 @@ export async function renderWatched(
   const out: RenderedItem[] = [];
   if (slot.spent && items.length > 0) await slot.replace();
   for (const [page, list] of byPage) {
-    const left = deadline - Date.now();
+    const left = deadline - now();
     if (left <= 0) {
       for (const it of list) out.push({ key: it.key, error: LATE });
       continue;
@@ -171,7 +173,7 @@ export async function renderWatched(
     const drawn = new Map<string, RenderedItem>();
     // each figure drawn re-arms the limit: several slow figures on one page are not one stall
     const limit = (): Limit => {
-      const toDeadline = deadline - Date.now();
+      const toDeadline = deadline - now();
       return toDeadline < limitMs ? { ms: toDeadline, documentLimit: true } : { ms: limitMs };
     };
     try {
