@@ -6,7 +6,7 @@
  * Arguments filter by file name: `npm run bench:extract -- DA-619p failure` runs those two only;
  * `--runs N` (default 3) runs each side N times and reports the median of each (the same statistic
  * for both, so a noisy machine moves both columns alike); peak RSS is the highest of the runs.
- * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
+ * Goals: DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
  * Page scans: files whose pages became page-scan figures are also timed against
  * `pdftoppm -scale-to 1540` over those pages (goal ≤ 3×), and two generated 4-page 600 dpi scans
  * (colour and grey JPEG, written to a temporary folder, never committed) run alongside the corpus;

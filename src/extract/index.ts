@@ -1,5 +1,5 @@
 /**
- * extract(): from a PDF file to the document model plus figure images (issue 2).
+ * extract(): from a PDF file to the document model plus figure images.
  * The pdf.js work runs in worker threads (time limit, both cores) borrowed from a pool that outlives
  * one document; cross-page passes run here.
  */

@@ -1,6 +1,5 @@
 /**
- * Acceptance tests of extraction on the project's own fixtures (issue 2, item 6 and the first
- * "Done when" bullet). The fixtures and their ground truth come from scripts/make-fixtures.ts;
+ * Acceptance tests of extraction on the project's own fixtures. The fixtures and their ground truth come from scripts/make-fixtures.ts;
  * the truth is recorded while the generator draws, so these tests compare extract() with what
  * is really on the page.
  */
@@ -93,7 +92,7 @@ describe("fixture generator", () => {
         expect(f.bbox[3]).toBeGreaterThan(f.bbox[1]);
       }
     }
-    // the report exercises what issue 2 lists: hyphenation, every figure kind we draw, a logo
+    // the report exercises what extraction must handle: hyphenation, every figure kind we draw, a logo
     const report = readTruth("illustrated-report");
     expect(report.pages).toBeGreaterThanOrEqual(6);
     expect(report.hyphenatedWords.length).toBeGreaterThan(0);

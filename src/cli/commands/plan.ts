@@ -80,7 +80,7 @@ async function planAll(inputs: string[], opts: PlanCliOptions, io: CliIO): Promi
   };
   // loaded on use: the planner pulls in the tokenizer, which `extract` and `--help` do not need
   const { plan: planPdf, profileFor } = await import("../../plan/library.js");
-  const { planToJson } = await import("../../plan/index.js");
+  const { planToJson } = await import("../../plan/json.js");
   const { formatPlanTable } = await import("../plan-table.js");
   const { writeJsonAtomically } = await import("../../io/atomic.js");
   const docs = await findDocuments(inputs, io, verbosityOf(opts) === "quiet");

@@ -1,6 +1,6 @@
 /** Messages between extract() and its pdf.js worker threads (plain, structured-cloneable data). */
 import type { OutlineEntry } from "../../model/document.js";
-import type { PageFigureCandidates } from "../figures/index.js";
+import type { PageFigureCandidates } from "../figures/analyze.js";
 import type { FigureRegion, PageLayout } from "../types.js";
 
 export type WorkerRequest =

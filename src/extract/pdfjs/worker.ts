@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
-import type { PageFigureCandidates } from "../figures/index.js";
+import type { PageFigureCandidates } from "../figures/analyze.js";
 import { analyzePageFigures } from "../figures/analyze.js";
 import { readPageLayout } from "../layout/lines.js";
 import { openPdf, oneLine, type OpenedPdf } from "./open.js";
