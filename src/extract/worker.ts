@@ -15,7 +15,8 @@ import { operatorListWithin } from "./operator-list-limit.js";
 import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerProgress, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
-import { installJpegDecoder, setJpegDecodeLimit } from "./figures/jpeg-decoder.js";
+import { setDecodeLimit } from "./figures/decode-limit.js";
+import { deferJpegDecodes, installJpegDecoder, paintDeferredJpegs } from "./figures/jpeg-decoder.js";
 import { installOffscreenCanvas } from "./figures/offscreen-canvas.js";
 
 installSyncDecompression();
@@ -88,6 +89,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case "analyze": {
+      // the analysis reads operators only; a decode pdf.js starts for it waits until a drawing needs it
+      // (it may start after the page is done, so this stays on until the next render)
+      deferJpegDecodes(true);
       for (const n of req.pages) {
         const started = performance.now();
         const analysis = await analyzePage(n, req.pageTimeoutMs, req.maxOps);
@@ -121,7 +125,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       // the fonts the analysis loaded stay: rendering reuses them (dropping them cost 10–20% more
       // CPU on figure-heavy files and did not lower peak RSS); each page is freed after its figures
       const { renderFigure } = await loadRenderer();
-      setJpegDecodeLimit(req.maxSide);
+      setDecodeLimit(req.maxSide);
+      deferJpegDecodes(false);
+      await paintDeferredJpegs();
       await opened!.outlines.beforeRender();
       const items: RenderedItem[] = [];
       const transfer: ArrayBuffer[] = [];
