@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { summarize } from "../src/summarize.js";
+import { summarize } from "../src/pipeline/document.js";
 import { formatError, exitCodeOf } from "../src/errors.js";
 import { startFakeServer, type Fault, type Flavour } from "../test/support/fake-server.js";
 import { repoRoot } from "../test/support/paths.js";

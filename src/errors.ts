@@ -1,4 +1,5 @@
 /** Exit codes are part of the CLI contract (DESIGN.md §1). */
+import { showPaths, shownPath } from "./io/stand-in-paths.js";
 export const ExitCode = {
   ok: 0,
   someFailed: 1,
@@ -61,10 +62,9 @@ export class ProviderRefusedError extends ProviderError {
 /** One line for a person: "file: cause". Never a stack trace. */
 export function formatError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const oneLine = message.replace(/\s*\n\s*/g, " ").trim() || "unknown error";
-  if (err instanceof LongdocError && err.file && !oneLine.includes(err.file)) {
-    return `${err.file}: ${oneLine}`;
-  }
+  const oneLine = showPaths(message.replace(/\s*\n\s*/g, " ").trim()) || "unknown error";
+  const file = err instanceof LongdocError && err.file ? shownPath(err.file) : undefined;
+  if (file && !oneLine.includes(file)) return `${file}: ${oneLine}`;
   return oneLine;
 }
 

@@ -8,9 +8,9 @@ import { extract as extractPdf, type ExtractOptions } from "./extract/index.js";
 import type { FigureImage } from "./model/document.js";
 import { plan as planPdf, type PlanPdfOptions } from "./plan/library.js";
 import type { Plan } from "./model/plan.js";
-import { describeFigures as describePdfFigures, summarize as summarizePdf, type SummarizeContext, type SummarizeOptions } from "./summarize.js";
-import type { SummarizeResult as InternalSummarizeResult } from "./summarize.js";
-import { summarizeFolder as summarizeFolderImpl, type SummarizeFolderOptions } from "./summarize-folder.js";
+import { describeFigures as describePdfFigures, summarize as summarizePdf, type SummarizeContext, type SummarizeOptions } from "./pipeline/document.js";
+import type { SummarizeResult as InternalSummarizeResult } from "./pipeline/document.js";
+import { summarizeFolder as summarizeFolderImpl, type SummarizeFolderOptions } from "./batch/folder.js";
 import type { BatchResult } from "./batch/run.js";
 import type { DocumentModel, Summary } from "./types.js";
 
@@ -47,13 +47,13 @@ export { ExitCode, LongdocError, InputError, EncryptedError, ProviderError, Prov
 export { ContextOverflowError, TooManyImagesError, OutputTruncatedError, InvalidAnswerError } from "./llm/errors.js";
 
 export type * from "./types.js";
-export type { Task } from "./task.js";
+export type { Task } from "./model/task.js";
 export type { ExtractOptions } from "./extract/index.js";
 export type { FigureImage } from "./model/document.js";
 export type { Plan, PlannedRequest, PlanPart, RequestKind, SheetCell } from "./model/plan.js";
 export type { PlanPdfOptions } from "./plan/library.js";
-export type { SummarizeOptions, SummarizeContext, PipelineEvent, PipelineEventListener, RequestUsage, UsageReport } from "./summarize.js";
-export type { SummarizeFolderOptions } from "./summarize-folder.js";
+export type { SummarizeOptions, SummarizeContext, PipelineEvent, PipelineEventListener, RequestUsage, UsageReport } from "./pipeline/document.js";
+export type { SummarizeFolderOptions } from "./batch/folder.js";
 export type { BatchResult } from "./batch/run.js";
 export type { BatchEvent } from "./batch/types.js";
 export type { BatchIndex, IndexEntry, DocumentStatus } from "./model/batch.js";

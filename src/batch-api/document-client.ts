@@ -7,7 +7,7 @@ import { checkJson, PAID_CALLS_PER_REQUEST, repairRequest, type CallOptions, typ
 import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "../llm/errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
 import type { AttemptRecord, ModelAnswer, ModelRequest } from "../llm/types.js";
-import type { JsonModelClient } from "../summary/execute.js";
+import type { JsonModelClient } from "../pipeline/execute.js";
 import type { BatchCoordinator } from "./coordinator.js";
 import { lineError } from "./results.js";
 import type { BatchWire } from "./wire.js";

@@ -2,10 +2,11 @@ import { getMaxListeners, setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { resolve, join } from "node:path";
 import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } from "../errors.js";
+import { positiveInteger } from "../model/numbers.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
-import { countPages } from "../extract/page-count.js";
+import { countPages } from "../extract/pdfjs/page-count.js";
 import { createRequestSlots, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
-import { afterGrace, DEFAULT_GRACE_MS } from "../stop.js";
+import { afterGrace, DEFAULT_GRACE_MS } from "../cli/stop.js";
 import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
@@ -74,8 +75,8 @@ export async function runBatch(
   const folders = assignOutputFolders(found);
   const shard = options.shard;
   const pdfs = shard ? found.filter((pdf) => inShard(folders.get(pdf)!, shard)) : found;
-  const concurrency = positive(options.concurrency ?? 2, "--concurrency");
-  const requests = positive(options.requests ?? 4, "--requests");
+  const concurrency = positiveInteger(options.concurrency ?? 2, "--concurrency")!;
+  const requests = positiveInteger(options.requests ?? 4, "--requests")!;
   // --concurrency bounds the CPU stage (extraction, planning); a document waiting only on the
   // model gives its slot to the next one, so extraction overlaps with requests and request slots
   // do not sit idle. Open documents (memory) are bounded by concurrency + 2 × requests: enough
@@ -421,11 +422,6 @@ async function longestFirst(pdfs: string[], sizes: Map<string, number>, budgetMs
   const bytesPerPage = perPage.length ? perPage[Math.floor(perPage.length / 2)] : 100_000;
   const length = (pdf: string) => pages.get(pdf) ?? sizes.get(pdf)! / bytesPerPage;
   return bySize.sort((a, b) => length(b) - length(a));
-}
-
-function positive(n: number, flag: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} must be a whole number ≥ 1 (got ${n})`);
-  return n;
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import envPaths from "env-paths";
 import { InputError } from "../errors.js";
-import { positiveInteger } from "../validate.js";
+import { positiveInteger } from "../model/numbers.js";
 import { builtinProfiles } from "./profiles.data.js";
 
 export interface PriceEntry {

@@ -3,6 +3,7 @@
  * The pdf.js work runs in worker threads (time limit, both cores) borrowed from a pool that outlives
  * one document; cross-page passes run here.
  */
+import { shownPath } from "../io/stand-in-paths.js";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -10,17 +11,17 @@ import { InputError } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../io/atomic.js";
 import { sha256OfFile } from "../io/sha256.js";
 import type { Block, DocumentModel, Extraction, FigureImage, OutlineEntry, Page } from "../model/document.js";
-import { buildPageBlocks, type PageBlock, type PendingFigure, type PendingHeading } from "./blocks.js";
+import { buildPageBlocks, type PageBlock, type PendingFigure, type PendingHeading } from "./layout/blocks.js";
 import { selectFigures } from "./figures/select.js";
-import { bodyFontSize, headingScale, outlineTitles, relevelHeadings } from "./headings.js";
-import { renderDocumentMarkdown } from "./markdown.js";
-import { loadError } from "./load-error.js";
+import { bodyFontSize, headingScale, outlineTitles, relevelHeadings } from "./layout/headings.js";
+import { renderDocumentMarkdown } from "./document-markdown.js";
+import { loadError } from "./pdfjs/load-error.js";
 import { pageRangeOverflow, parsePageRange } from "./pages-range.js";
-import { analyzePagesWatched, LATE, renderWatched, type PageLimits, type WorkerSlot } from "./page-watch.js";
-import { acquireWorker, releaseWorker, type PdfWorker } from "./pool.js";
-import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./protocol.js";
-import { findRunningHeads } from "./running-heads.js";
-import { textLossWarning } from "./text-kept.js";
+import { analyzePagesWatched, LATE, renderWatched, type PageLimits, type WorkerSlot } from "./pdfjs/page-watch.js";
+import { acquireWorker, releaseWorker, type PdfWorker } from "./pdfjs/pool.js";
+import type { DocMeta, PageAnalysis, RenderItem, RenderedItem, WorkerReply } from "./pdfjs/protocol.js";
+import { findRunningHeads } from "./layout/running-heads.js";
+import { textLossWarning } from "./layout/text-kept.js";
 
 export { renderDocumentMarkdown };
 
@@ -210,7 +211,7 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     const analyses: PageAnalysis[] = analyzed.flat();
     debug(`analyzed ${analyses.length} pages with ${workers.length} workers`);
 
-    const { document, pending } = assemble(pdfPath, await hashing, bytes, meta, analyses);
+    const { document, pending } = assemble(shownPath(pdfPath), await hashing, bytes, meta, analyses);
     const clamped = pageRangeOverflow(opts.pages, meta.numPages);
     if (clamped) document.warnings.unshift(clamped);
     const figures = new Map<string, FigureImage>();

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { positiveInteger } from "../model/numbers.js";
 
 /** Where requests go (DESIGN.md §1). `openai` = any OpenAI-compatible server (vLLM, Ollama, llama.cpp). */
 export type ProviderName = "mistral" | "openrouter" | "openai" | "offline";
@@ -64,9 +65,7 @@ export function resolveProvider(opts: ResolveProviderOptions, env: NodeJS.Proces
   if (requested !== undefined && !(PROVIDER_NAMES as readonly string[]).includes(requested)) {
     throw new InputError(`unknown provider "${requested}" (expected ${PROVIDER_NAMES.join(", ")})`);
   }
-  if (opts.maxImages !== undefined && (!Number.isInteger(opts.maxImages) || opts.maxImages < 1)) {
-    throw new InputError(`--max-images must be a positive integer, got ${opts.maxImages}`);
-  }
+  positiveInteger(opts.maxImages, "--max-images");
   const flagBaseUrl = nonEmpty(opts.baseUrl);
   let name: ProviderName;
   if (requested) name = requested as ProviderName;

@@ -4,13 +4,16 @@
  * cap; else split into the fewest balanced chunks (map requests) plus reduce requests.
  * Deterministic: the same document and options give a deep-equal plan.
  */
+import { documentTitle } from "../model/title.js";
 import type { DocumentModel } from "../model/document.js";
 import type { Plan, PlannedRequest } from "../model/plan.js";
 import type { ModelProfile } from "../budget/profiles.js";
 import { estimateCost } from "../budget/cost.js";
 import { imageTokens, promptLimit } from "../budget/tokens.js";
 import { InputError } from "../errors.js";
-import { documentHeader, systemPrompt, type Task } from "./prompts.js";
+import { positiveInteger } from "../model/numbers.js";
+import { documentHeader, systemPrompt } from "./prompts.js";
+import type { Task } from "../model/task.js";
 import { buildRequest, framingTokens, type RequestContext } from "./request.js";
 import { sentSize, tileGrid } from "./legibility.js";
 import { buildUnits, TokenMemo, type Unit } from "./units.js";
@@ -28,13 +31,6 @@ export interface PlanOptions {
 }
 
 export { DEFAULT_OUTPUT_RESERVE } from "../defaults.js";
-
-function documentTitle(doc: DocumentModel): string {
-  const title = doc.source.title?.trim();
-  if (title) return title;
-  const base = doc.source.path.split(/[\\/]/).pop() ?? doc.source.path;
-  return base.replace(/\.pdf$/i, "");
-}
 
 interface Planner {
   doc: DocumentModel;
@@ -202,9 +198,7 @@ function reduceRequests(p: Planner, maps: PlannedRequest[]): PlannedRequest[] {
 
 export function planDocument(doc: DocumentModel, opts: PlanOptions): Plan {
   const { profile } = opts;
-  if (!Number.isInteger(opts.outputReserve) || opts.outputReserve <= 0) {
-    throw new InputError(`--max-output-tokens must be a positive integer, got ${opts.outputReserve}`);
-  }
+  positiveInteger(opts.outputReserve, "--max-output-tokens");
   const memo = new TokenMemo(profile.safetyFactor);
   const p: Planner = {
     doc,
@@ -273,4 +267,4 @@ export function planDocument(doc: DocumentModel, opts: PlanOptions): Plan {
 export { buildReduceParts, estimatePartialTokens, type PartialAnswer } from "./reduce.js";
 export { materializeParts } from "./materialize.js";
 export { planToJson } from "./json.js";
-export { systemPrompt, documentHeader, type Task } from "./prompts.js";
+export { systemPrompt, documentHeader } from "./prompts.js";

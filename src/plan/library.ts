@@ -2,7 +2,7 @@
 import { extract } from "../extract/index.js";
 import type { Plan } from "../model/plan.js";
 import { DEFAULT_PROVIDER, resolveProfile, type ModelProfile } from "../budget/profiles.js";
-import type { Task } from "./prompts.js";
+import type { Task } from "../model/task.js";
 import { defaultOutputReserve } from "../defaults.js";
 import { planDocument } from "./index.js";
 

@@ -6,9 +6,8 @@
 import type { OutlineEntry } from "../model/document.js";
 import type { RequestKind } from "../model/plan.js";
 
-import type { Task } from "../task.js";
+import type { Task } from "../model/task.js";
 
-export type { Task } from "../task.js";
 
 const READING_GUIDE =
   "The document arrives as text in reading order. Each page starts with a marker like [page 12]. " +

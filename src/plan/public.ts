@@ -4,4 +4,4 @@ export { plan, profileFor, type PlanPdfOptions } from "./library.js";
 export { planToJson } from "./json.js";
 export { buildReduceParts, estimatePartialTokens, type PartialAnswer } from "./reduce.js";
 export { materializeParts } from "./materialize.js";
-export { systemPrompt, documentHeader, type Task } from "./prompts.js";
+export { systemPrompt, documentHeader } from "./prompts.js";

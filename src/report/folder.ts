@@ -11,7 +11,7 @@ import { writeFileAtomically } from "../io/atomic.js";
 import type { BatchIndex } from "../model/batch.js";
 import { DocumentModelSchema, type DocumentModel } from "../model/document.js";
 import { SummarySchema, type Summary } from "../model/summary.js";
-import { resultFiles, TASKS, type Task } from "../task.js";
+import { resultFiles, TASKS, type Task } from "../model/task.js";
 import { renderReportHtml } from "./html.js";
 import { renderIndexHtml } from "./index-html.js";
 

@@ -1,3 +1,4 @@
+import { documentTitle } from "../model/title.js";
 import { basename } from "node:path";
 import { figureBlocks, type DocumentModel, type FigureBlock } from "../model/document.js";
 import type { Summary } from "../model/summary.js";
@@ -203,7 +204,7 @@ export function renderReportHtml(summary: Summary, document: DocumentModel): str
   const known = new Set(document.pages.map((p) => p.number));
   const figures = reportFigures(summary, document);
   const title =
-    summary.title.trim() || summary.source.title?.trim() || basename(summary.source.path) || "Untitled document";
+    summary.title.trim() || documentTitle(document);
   const warnings = [...new Set([...summary.warnings, ...document.warnings])];
   const offline = summary.engine.mode === "offline";
   const css = BASE_CSS + REPORT_CSS;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchState } from "../../src/batch-api/state.js";
 import type { BatchIndex } from "../../src/model/batch.js";
-import type { UsageReport } from "../../src/summary/usage.js";
+import type { UsageReport } from "../../src/pipeline/usage.js";
 import { writeTextPdf } from "../batch/make-pdfs.js";
 import { runCli, type CliResult } from "../support/cli.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
@@ -281,7 +281,7 @@ describe("--batch-api on other providers", () => {
 /** Runs the CLI and sends SIGINT once batch-state.json names a created job. */
 function runUntilJob(args: string[], env: Record<string, string>, statePath: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "bin.ts"), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "cli", "bin.ts"), ...args], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],

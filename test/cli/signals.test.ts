@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchEvent } from "../../src/batch/types.js";
 import type { BatchIndex } from "../../src/model/batch.js";
 import { writeTextPdf } from "../batch/make-pdfs.js";
-import { StopRequest } from "../../src/stop.js";
+import { StopRequest } from "../../src/cli/stop.js";
 import { runCli, spawnCli } from "../support/cli.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
 import { repoRoot, testOutDir } from "../support/paths.js";

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { DocumentModelSchema, figureBlocks, type DocumentModel } from "../../src/model/document.js";
 import { SummarySchema, type Summary } from "../../src/model/summary.js";
-import type { UsageReport } from "../../src/summary/usage.js";
-import { resultFiles, type Task } from "../../src/task.js";
+import type { UsageReport } from "../../src/pipeline/usage.js";
+import { resultFiles, type Task } from "../../src/model/task.js";
 import { repoRoot, testOutDir } from "../support/paths.js";
 
 /** The bundled sample (5 pages, 3 figures): small enough for many runs. */
@@ -35,12 +35,12 @@ export interface Written {
  */
 export function checkDocumentFolder(dir: string, opts: { model: boolean; task?: Task }): Written {
   const names = resultFiles(opts.task ?? "summarize");
-  for (const f of ["document.json", "document.md", "plan.json", names.json, names.markdown, "report.html", "usage.json"]) {
+  for (const f of ["document.json", "document.md", "plan.json", names.json, names.markdown, "report.html", names.usage]) {
     expect(existsSync(join(dir, f)), `${f} written`).toBe(true);
   }
   const document = DocumentModelSchema.parse(readJson(join(dir, "document.json")));
   const summary = SummarySchema.parse(readJson(join(dir, names.json)));
-  const usage = readJson<UsageReport>(join(dir, "usage.json"));
+  const usage = readJson<UsageReport>(join(dir, names.usage));
   const markdown = readFileSync(join(dir, names.markdown), "utf8");
 
   const figures = figureBlocks(document);

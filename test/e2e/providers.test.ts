@@ -164,6 +164,24 @@ describe("summarize against Mistral's API (flavour mistral)", () => {
     expect(summary.figures.length).toBeGreaterThan(0);
     expect(summary.summary.length).toBeGreaterThan(0);
   });
+
+  it("summarize and figures into one folder each keep the record of what they paid", async () => {
+    const out = freshDir("mistral-both/out");
+    const dir = join(out, "bike-share-report");
+    const env = { MISTRAL_API_KEY: KEY };
+    const common = ["--base-url", server.url, "--provider", "mistral", "--out", out, "--no-cache"];
+    expect((await runCli(["summarize", samplePdf, ...common], { env })).code).toBe(0);
+    const summaryUsage = readFileSync(join(dir, "usage.json"), "utf8");
+    expect((await runCli(["figures", samplePdf, ...common], { env })).code).toBe(0);
+    // the figures run paid for its own call and left the summary's record as it was
+    expect(readFileSync(join(dir, "usage.json"), "utf8")).toBe(summaryUsage);
+    const a = checkDocumentFolder(dir, { model: true, task: "summarize" }).usage;
+    const b = checkDocumentFolder(dir, { model: true, task: "figures" }).usage;
+    for (const u of [a, b]) {
+      expect(u.requests).toHaveLength(1);
+      expect(u.totals.inputTokens).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe("summarize through OpenRouter (flavour openrouter)", () => {

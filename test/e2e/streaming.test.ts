@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { startFakeServer, type Fault, type FakeServer, type Flavour } from "../support/fake-server.js";
-import type { UsageReport } from "../../src/summary/usage.js";
+import type { UsageReport } from "../../src/pipeline/usage.js";
 import { checkDocumentFolder, freshDir, readJson, samplePdf } from "./helpers.js";
 
 const KEY = "sk-test-streaming-0123456789";

@@ -14,7 +14,7 @@ describe("package contents", () => {
     for (const f of ["bin/longdoc.js", "package.json", "README.md", "fixtures/sample/bike-share-report.pdf"]) expect(files).toContain(f);
     // dist/ exists once built (npm ci runs the build); then the entry points must be in the package
     if (existsSync(join(repoRoot, "dist", "index.js"))) {
-      for (const f of ["dist/index.js", "dist/index.d.ts", "dist/bin.js", "dist/cli.js"]) expect(files).toContain(f);
+      for (const f of ["dist/index.js", "dist/index.d.ts", "dist/cli/bin.js", "dist/cli/program.js"]) expect(files).toContain(f);
       expect(files.some((f) => /^dist\/(test|bench|scripts)\//.test(f))).toBe(false);
     } else {
       console.warn("[longdoc tests] dist/ not built: the pack check covered everything but the built files");

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { hasChromium, launchChromium } from "./chromium.js";
-import { summarize } from "../../src/summarize.js";
+import { summarize } from "../../src/pipeline/document.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
 import { corpusFile, hasCorpus, testOutDir } from "../support/paths.js";
 

@@ -1,8 +1,8 @@
 /** Figure cards are headed by the caption a reader knows, never "Figure p2-f1" above "Figure 2.", and show no empty rows. */
 import { describe, expect, it } from "vitest";
 import { renderReportHtml } from "../../src/report/html.js";
-import { buildOfflineSummary } from "../../src/summary/offline.js";
-import { sampleDocument } from "../summary/doc-fixture.js";
+import { buildOfflineSummary } from "../../src/pipeline/offline.js";
+import { sampleDocument } from "../pipeline/doc-fixture.js";
 import { scanTags, textOf } from "./scan.js";
 
 describe("report figure cards", () => {

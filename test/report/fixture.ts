@@ -14,7 +14,7 @@ import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { DocumentModel } from "../../src/model/document.js";
 import type { Summary } from "../../src/model/summary.js";
 import { renderReportHtml } from "../../src/report/html.js";
-import { buildOfflineSummary } from "../../src/summary/offline.js";
+import { buildOfflineSummary } from "../../src/pipeline/offline.js";
 import { repoRoot } from "../support/paths.js";
 
 export const SCRIPT_CAPTION = "<script>window.__pwned=1</script>Figure with a hostile caption";
@@ -86,7 +86,7 @@ function findFixturePdf(): string | undefined {
 }
 
 async function viaSummarize(pdf: string, out: string): Promise<{ summary: Summary; document: DocumentModel; dir: string } | undefined> {
-  const modPath = join(repoRoot, "src/summarize.ts");
+  const modPath = join(repoRoot, "src/pipeline/document.ts");
   if (!existsSync(modPath)) return undefined;
   try {
     const mod = (await import(pathToFileURL(modPath).href)) as {

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { runCli as runCliInProcess } from "../../src/cli.js";
-import { StopRequest } from "../../src/stop.js";
+import { runCli as runCliInProcess } from "../../src/cli/program.js";
+import { StopRequest } from "../../src/cli/stop.js";
 import { repoRoot } from "./paths.js";
 
 export interface CliResult {
@@ -52,14 +52,14 @@ export async function runCli(
 
 /**
  * Runs the CLI from source in a child process, as a user runs it: for what needs a process of its
- * own (signals, the launcher, exit codes seen by a shell). `entry` is src/bin.ts, or
+ * own (signals, the launcher, exit codes seen by a shell). `entry` is src/cli/bin.ts, or
  * test/support/launcher.ts for bin/longdoc.js's re-executing launcher.
  */
 export function spawnCli(
   args: string[],
   opts: { env?: Record<string, string>; entry?: string; detached?: boolean; cwd?: string; input?: string | Buffer } = {},
 ) {
-  const entry = opts.entry ?? join(repoRoot, "src", "bin.ts");
+  const entry = opts.entry ?? join(repoRoot, "src", "cli", "bin.ts");
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: cliEnv(opts.env),

@@ -2,7 +2,7 @@
  * One walk over a page's operator list: where images are painted and where vector paths are
  * drawn, in top-left page coordinates (the viewport at scale 1, rotation applied).
  */
-import { ANALYSIS_OPERATOR_LIST, OPS, type PDFPageProxy } from "../pdfjs.js";
+import { ANALYSIS_OPERATOR_LIST, OPS, type PDFPageProxy } from "../pdfjs/load.js";
 import type { BBox } from "../../model/document.js";
 import type { PageLayout } from "../types.js";
 import { area, clusterBoxes, height, intersect, multiply, transformBox, union, width, type Matrix } from "./geometry.js";

@@ -6,7 +6,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
-import { watchWork } from "../work-watch.js";
+import { watchWork } from "../pdfjs/work-watch.js";
 import { limitTilingPattern } from "./pattern-limit.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 

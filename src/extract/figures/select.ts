@@ -4,7 +4,7 @@
  * one figure, attach captions, and turn scanned or unreadable pages into one page-scan region.
  */
 import type { BBox } from "../../model/document.js";
-import { bodyFontSize } from "../headings.js";
+import { bodyFontSize } from "../layout/headings.js";
 import type { FigureRegion, PageLayout, TextLine } from "../types.js";
 import type { DrawingCluster, ImagePlacement, PageFigureCandidates } from "./analyze.js";
 import { findCaptions, type Caption } from "./captions.js";

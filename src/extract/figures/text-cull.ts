@@ -12,7 +12,7 @@
  * graphics state changes inside a segment, annotations) is drawn as before.
  */
 import { multiply, type Matrix } from "./geometry.js";
-import { OPS } from "../pdfjs.js";
+import { OPS } from "../pdfjs/load.js";
 
 export interface CullOperatorList {
   fnArray: ArrayLike<number>;
