@@ -10,7 +10,7 @@
  * are decoded by pdf.js as before.
  */
 import type { Canvas } from "@napi-rs/canvas";
-import { decodeLimit } from "./decode-limit.js";
+import { decodeLimit, decodesDeferred } from "./decode-limit.js";
 
 // loaded on the first JPEG: a text-only document never needs either
 const libraries = () => Promise.all([import("sharp"), import("@napi-rs/canvas")]);
@@ -75,18 +75,11 @@ async function paint(canvas: Canvas, bytes: Uint8Array): Promise<void> {
 }
 
 /**
- * Decodes asked for while only the page's operators are wanted (figure analysis): pdf.js decodes
- * every image while it builds an operator list, and the analysis throws them away with the page.
- * These stay empty until a drawing needs them (paintDeferredJpegs); the ones pdf.js closes first
- * (all of a page's own images, at the page's cleanup) are never decoded.
+ * JPEGs asked for while decodes are deferred (decode-limit.ts: figure analysis, which throws them
+ * away with the page) stay empty until a drawing needs them (paintDeferredJpegs); the ones pdf.js
+ * closes first (a page's own images, at the page's cleanup) are never decoded.
  */
-let deferring = false;
 const deferred = new Map<Bitmap, Uint8Array>();
-
-/** While on, large JPEGs pdf.js asks for are not decoded until paintDeferredJpegs (analysis passes). */
-export function deferJpegDecodes(on: boolean): void {
-  deferring = on;
-}
 
 /** Decodes the deferred JPEGs pdf.js still holds (images shared by pages stay in its document cache). */
 export async function paintDeferredJpegs(): Promise<number> {
@@ -100,11 +93,6 @@ export async function paintDeferredJpegs(): Promise<number> {
     }
   }
   return waiting.length;
-}
-
-/** JPEGs decoded lazily so far that pdf.js still holds (tests). */
-export function deferredJpegCount(): number {
-  return deferred.size;
 }
 
 class SharpJpegDecoder {
@@ -132,7 +120,7 @@ class SharpJpegDecoder {
         canvas.height = 0;
       },
     });
-    if (deferring) deferred.set(image, this.data);
+    if (decodesDeferred()) deferred.set(image, this.data);
     else await paint(canvas, this.data);
     return { image };
   }

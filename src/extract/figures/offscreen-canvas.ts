@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 
 import type { Canvas } from "@napi-rs/canvas";
-import { decodeLimit } from "./decode-limit.js";
+import { decodeLimit, decodesDeferred } from "./decode-limit.js";
 import { ShrinkingBitmap, shrinkFactor } from "./shrinking-bitmap.js";
 
 type CanvasModule = typeof import("@napi-rs/canvas");
@@ -19,6 +19,13 @@ let canvasModule: CanvasModule | undefined;
 const canvasLib = (): CanvasModule => (canvasModule ??= require("@napi-rs/canvas") as CanvasModule);
 
 let shrunk = 0;
+/** bitmaps pdf.js filled while decodes were deferred, not closed yet */
+const blank = new WeakSet<object>();
+
+/** True for a bitmap made while decodes were deferred (figure analysis): it holds no picture. */
+export function isBlankBitmap(bitmap: unknown): boolean {
+  return typeof bitmap === "object" && bitmap !== null && blank.has(bitmap);
+}
 
 /** How many bitmaps were kept shrunk so far in this thread (tests, benchmarks). */
 export function shrunkBitmaps(): number {
@@ -70,15 +77,18 @@ class NodeOffscreenCanvas {
   getContext(kind: "2d", options?: unknown) {
     void options;
     const ctx = this.canvas.getContext(kind);
-    return this.shrinking ? this.shrinking.context(ctx, canvasLib().ImageData) : ctx;
+    return this.shrinking ? this.shrinking.context(ctx, canvasLib().ImageData, decodesDeferred()) : ctx;
   }
 
   /** the drawn canvas becomes the bitmap; this one starts over empty, as the standard says */
   transferToImageBitmap() {
+    const wasBlank = this.shrinking?.blank ?? false;
     this.shrinking = undefined;
     const drawn = this.canvas;
     this.canvas = canvasLib().createCanvas(drawn.width, drawn.height);
-    return asBitmap(drawn);
+    const bitmap = asBitmap(drawn);
+    if (wasBlank) blank.add(bitmap);
+    return bitmap;
   }
 }
 

@@ -92,7 +92,10 @@ export class ShrinkingBitmap {
    * the full size, put at the origin) is taken; anything else is refused, so the image fails
    * visibly ("could not be decoded") rather than being drawn wrong.
    */
-  context(ctx: SKRSContext2D, ImageDataClass: typeof CanvasImageData) {
+  /** true when pdf.js filled it while decodes were deferred: it holds no picture */
+  blank = false;
+
+  context(ctx: SKRSContext2D, ImageDataClass: typeof CanvasImageData, deferred: boolean) {
     const full = (w: number, h: number) => w === this.fullWidth && h === this.fullHeight;
     const refuse = (what: string) => {
       throw new Error(`a shrunk bitmap cannot ${what}`);
@@ -101,10 +104,16 @@ export class ShrinkingBitmap {
       canvas: ctx.canvas,
       createImageData: (w: number, h: number): PixelsLike => {
         if (!full(w, h)) refuse(`make image data of ${w}×${h}`);
+        // nobody will see these pixels: pdf.js's writes past a typed array's end go nowhere
+        if (deferred) return { data: new Uint8ClampedArray(4), width: w, height: h };
         return { data: new Uint8ClampedArray(w * h * 4), width: w, height: h };
       },
       putImageData: (image: PixelsLike, dx: number, dy: number) => {
         if (dx !== 0 || dy !== 0 || !full(image.width, image.height)) refuse("take part of an image");
+        if (deferred) {
+          this.blank = true;
+          return;
+        }
         const small = shrinkRgba(image.data, image.width, image.height, this.factor);
         ctx.putImageData(new ImageDataClass(small, this.width, this.height), 0, 0);
       },

@@ -72,7 +72,7 @@ describe("cullOffCanvasText: which text runs pdf.js may skip", () => {
 
 describe("cullOffCanvasText on a real page", () => {
   it("leaves the rendered pixels of a chart unchanged while skipping the body text around it", async () => {
-    const file = join(import.meta.dirname, "../../fixtures/illustrated-report.pdf");
+    const file = join(import.meta.dirname, "../../../fixtures/illustrated-report.pdf");
     const truth = JSON.parse(await readFile(file.replace(/\.pdf$/, ".truth.json"), "utf8")) as {
       figures: Array<{ page: number; kind: string; bbox: BBox }>;
     };
