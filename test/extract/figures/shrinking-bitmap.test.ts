@@ -3,6 +3,7 @@
  * (figures/shrinking-bitmap.ts through offscreen-canvas.ts): a 600 dpi black-and-white Flate scan
  * (fixtures/scans/flate-bilevel-600dpi.pdf) comes out as its page, not blank, not flipped.
  */
+import { writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -11,7 +12,7 @@ import { installOffscreenCanvas, shrunkBitmaps } from "../../../src/extract/figu
 import { shrinkFactor, shrinkRgba } from "../../../src/extract/figures/shrinking-bitmap.js";
 import { makeScanJpeg } from "../../../scripts/fixtures/images.js";
 import { packBilevel } from "../../../scripts/fixtures/scan-pdf.js";
-import { repoRoot } from "../../support/paths.js";
+import { repoRoot, testOutDir } from "../../support/paths.js";
 
 // before pdf.js first asks whether the platform has one (as the extraction workers do at boot)
 installOffscreenCanvas();
@@ -100,4 +101,22 @@ describe("a 600 dpi black-and-white Flate scan", () => {
       expect(await difference(img.data, await drawnPage(i))).toBeLessThan(15);
     }
   }, 120_000);
+});
+
+describe("a large image shared by several pages", () => {
+  // pdf.js keeps an image used on two pages or more in its document cache, where a copy left blank
+  // by the figure analysis would be drawn on every later page
+  for (const encoding of ["flate-bilevel", "jpeg"] as const) {
+    it(`is drawn on every page, not left blank by the analysis (${encoding})`, async () => {
+      const { makeScannedPdf } = await import("../../../scripts/fixtures/scan-pdf.js");
+      const { extract } = await import("../../../src/extract/index.js");
+      const file = join(testOutDir("shrinking-bitmap"), `shared-${encoding}.pdf`);
+      writeFileSync(file, await makeScannedPdf({ pages: 3, dpi: 300, encoding, shared: true }));
+      const ex = await extract(file);
+      const figs = ex.document.pages.flatMap((p) => p.blocks.filter((b) => b.type === "figure"));
+      expect(figs).toHaveLength(3);
+      const drawn = encoding === "jpeg" ? await makeScanJpeg(850, 1203, { seed: 200 }) : await drawnPage(0);
+      for (const f of figs) expect(await difference(ex.figures.get(f.id)!.data, drawn), f.id).toBeLessThan(15);
+    }, 120_000);
+  }
 });
