@@ -7,12 +7,16 @@ import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
 import { watchWork } from "../pdfjs/work-watch.js";
+import { sizeForText } from "./legibility.js";
 import { limitTilingPattern } from "./pattern-limit.js";
+import { textLineHeightPx } from "./scan-text-height.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
 /** A rendered figure plus anything the document's warnings should say about it. */
 export interface RenderedFigureResult extends RenderedFigure {
   warnings: string[];
+  /** a page scan's legibility floor measured on its pixels (scan-text-height.ts), when it shows lines of text */
+  minTextPx?: number;
 }
 
 /** Vector content gains nothing past this many pixels per point (≈ 300 dpi). */
@@ -139,6 +143,8 @@ export async function renderFigure(
 ): Promise<RenderedFigureResult> {
   const warnings: string[] = [];
   const { pixels, width, height } = await drawRegion(page, region, opts);
+  const linePx = region.kind === "page-scan" ? textLineHeightPx(pixels, width, height) : undefined;
+  const measured = linePx ? { minTextPx: sizeForText(region.bbox, linePx / figureScale(region, opts)) } : {};
   const stats = colourStats(pixels, 2048);
   const id = `page ${page.pageNumber} figure at [${region.bbox.map((v) => Math.round(v)).join(", ")}]`;
   if (stats.uniform) warnings.push(`${id} rendered as a blank image`);
@@ -156,7 +162,7 @@ export async function renderFigure(
     return { data, mime: "image/png", width, height, warnings };
   }
   const jpeg = await raw().jpeg({ quality: 85 }).toBuffer();
-  if (region.kind === "page-scan") return { data: jpeg, mime: "image/jpeg", width, height, warnings };
+  if (region.kind === "page-scan") return { data: jpeg, mime: "image/jpeg", width, height, warnings, ...measured };
   const png = await raw().png({ compressionLevel: 6 }).toBuffer();
   return png.length > 2 * jpeg.length
     ? { data: jpeg, mime: "image/jpeg", width, height, warnings }

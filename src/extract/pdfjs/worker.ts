@@ -139,7 +139,8 @@ async function handle(req: WorkerRequest): Promise<void> {
           const r = await renderFigure(page, item.region, { maxSide: req.maxSide, timeoutMs: req.pageTimeoutMs });
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
-          items.push({ key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}) });
+          const minTextPx = r.minTextPx ? { minTextPx: r.minTextPx } : {};
+          items.push({ key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}), ...minTextPx });
           transfer.push(data.buffer as ArrayBuffer);
         } catch (err) {
           items.push({ key: item.key, error: oneLine((err as Error)?.message ?? String(err)) });
