@@ -7,8 +7,8 @@ import { readPageLayout } from "../../../src/extract/layout/lines.js";
 import { openPdf } from "../../../src/extract/pdfjs/open.js";
 import type { BBox } from "../../../src/model/document.js";
 
-const file = join(import.meta.dirname, "../../fixtures/illustrated-report.pdf");
-const truthFile = join(import.meta.dirname, "../../fixtures/illustrated-report.truth.json");
+const file = join(import.meta.dirname, "../../../fixtures/illustrated-report.pdf");
+const truthFile = join(import.meta.dirname, "../../../fixtures/illustrated-report.truth.json");
 
 interface Truth {
   figures: Array<{ page: number; kind: string; bbox: BBox; innerText: string[] }>;

@@ -6,7 +6,7 @@ import { drawRegion } from "../../../src/extract/figures/render.js";
 import { openPdf } from "../../../src/extract/pdfjs/open.js";
 
 it("cancels a drawing past its limit and draws it in full without one", { timeout: 60_000 }, async () => {
-  const file = join(import.meta.dirname, "../../fixtures/illustrated-report.pdf");
+  const file = join(import.meta.dirname, "../../../fixtures/illustrated-report.pdf");
   const { doc, outlines } = await openPdf(file, new Uint8Array(await readFile(file)));
   await outlines.beforeRender();
   const page = await doc.getPage(3);
