@@ -112,9 +112,9 @@ async function main(): Promise<void> {
         (e) => {
           if (e.type === "request-start") {
             firstRequestAt ??= performance.now();
-            requestStart.set(`${e.document}\0${e.id}`, performance.now());
+            requestStart.set(`${e.document}\0${e.requestId}`, performance.now());
           }
-          if (e.type === "request-end") slotBusy += (performance.now() - requestStart.get(`${e.document}\0${e.id}`)!) / 1000;
+          if (e.type === "request-end") slotBusy += (performance.now() - requestStart.get(`${e.document}\0${e.requestId}`)!) / 1000;
           if (e.type === "document-start") cpuStart.set(e.document, performance.now());
           if (e.type === "document-planned") {
             cpuStage += (performance.now() - cpuStart.get(e.document)!) / 1000;

@@ -5,22 +5,14 @@
  * caller receives carries its meaning in the emitted .d.ts.
  */
 import { extract as extractPdf, type ExtractOptions } from "./extract/index.js";
-import type { FigureImage } from "./model/document.js";
+import type { Extraction } from "./model/document.js";
 import { plan as planPdf, type PlanPdfOptions } from "./plan/library.js";
 import type { Plan } from "./model/plan.js";
 import { describeFigures as describePdfFigures, summarize as summarizePdf, type SummarizeContext, type SummarizeOptions } from "./pipeline/document.js";
 import type { SummarizeResult as InternalSummarizeResult } from "./pipeline/document.js";
 import { summarizeFolder as summarizeFolderImpl, type SummarizeFolderOptions } from "./batch/folder.js";
 import type { BatchResult } from "./batch/run.js";
-import type { DocumentModel, Summary } from "./types.js";
-
-/** What extract() returns: the document model and the figure images it refers to (by figure id). */
-export interface Extraction {
-  /** the document model, as written to document.json */
-  document: DocumentModel;
-  /** each figure's encoded image by figure id (p<page>-f<n>), as written to figures/ */
-  figures: Map<string, FigureImage>;
-}
+import type { Summary } from "./types.js";
 
 /** What summarize() and describeFigures() return for one PDF. */
 export interface SummarizeResult extends Omit<InternalSummarizeResult, "summary"> {
@@ -49,7 +41,7 @@ export { ContextOverflowError, TooManyImagesError, OutputTruncatedError, Invalid
 export type * from "./types.js";
 export type { Task } from "./model/task.js";
 export type { ExtractOptions } from "./extract/index.js";
-export type { FigureImage } from "./model/document.js";
+export type { Extraction, FigureImage } from "./model/document.js";
 export type { Plan, PlannedRequest, PlanPart, RequestKind, SheetCell } from "./model/plan.js";
 export type { PlanPdfOptions } from "./plan/library.js";
 export type { SummarizeOptions, SummarizeContext, PipelineEvent, PipelineEventListener, RequestUsage, UsageReport } from "./pipeline/document.js";

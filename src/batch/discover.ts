@@ -4,7 +4,9 @@ import { glob, isDynamicPattern } from "tinyglobby";
 import { InputError } from "../errors.js";
 
 export interface SkippedInput {
+  /** the input as given or found */
   path: string;
+  /** why it was skipped, e.g. "not a PDF" */
   reason: string;
 }
 

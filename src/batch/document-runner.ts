@@ -16,7 +16,6 @@ export function summarizeRunner(
   return async (pdf, outDir, ctx) => {
     let pages = 0;
     let figures = 0;
-    let offline = false;
     const result = await summarize(
       pdf,
       { ...options, out: dirname(outDir), folderName: basename(outDir) },
@@ -26,36 +25,8 @@ export function summarizeRunner(
         signal: ctx.signal,
         batchClient: batchClientFor?.(pdf, ctx),
         onEvent: (e) => {
-          switch (e.type) {
-            case "extracted":
-              pages = e.pages;
-              figures = e.figures;
-              ctx.onEvent({ kind: "extracted", pages: e.pages, figures: e.figures });
-              break;
-            case "planned":
-              // the first plan is what the budget admits; re-plans of an admitted document go on
-              if (e.attempt !== 1) break;
-              offline = e.mode === "offline" || options.dryRun === true;
-              ctx.onEvent({ kind: "planned", requests: e.requests, plannedCostUSD: offline ? 0 : e.estimatedCostUSD });
-              break;
-            case "request-start":
-              ctx.onEvent({ kind: "request-start", id: e.requestId });
-              break;
-            case "request-progress":
-              ctx.onEvent({ kind: "request-progress", id: e.requestId, outputTokens: e.tokens });
-              break;
-            case "request-end":
-              ctx.onEvent({
-                kind: "request-end",
-                id: e.requestId,
-                inputTokens: e.cached ? 0 : (e.inputTokens ?? 0),
-                outputTokens: e.cached ? 0 : e.outputTokens,
-                costUSD: e.cached ? 0 : e.costUSD,
-                cached: e.cached,
-                ...(e.abandoned ? { abandoned: true } : {}),
-              });
-              break;
-          }
+          if (e.type === "extracted") [pages, figures] = [e.pages, e.figures];
+          ctx.onEvent(e);
         },
       },
     );

@@ -3,4 +3,4 @@ export { runBatch, type BatchOptions, type BatchHooks, type BatchResult } from "
 export { summarizeRunner, summarizeOptionsHash } from "./document-runner.js";
 export { findPdfs, assignOutputFolders, type FoundPdfs, type SkippedInput } from "./discover.js";
 export { chooseProgressMode, createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.js";
-export type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner, DocumentRunContext } from "./types.js";
+export type { BatchEvent, DocumentOutcome, DocumentRunner, DocumentRunContext } from "./types.js";

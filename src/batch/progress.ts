@@ -4,6 +4,7 @@
  * done never exceed the total, a document has one row while it is active and none after, and the
  * closing line is printed however the run ends.
  */
+import { paidBy } from "../pipeline/events.js";
 import { basename } from "node:path";
 import type { DocumentStatus } from "../model/batch.js";
 import type { BatchEvent } from "./types.js";
@@ -228,18 +229,19 @@ export class BatchProgressState {
       }
       case "request-progress": {
         const a = this.row(e.document);
-        a.streaming.set(e.id, e.outputTokens);
+        a.streaming.set(e.requestId, e.tokens);
         break;
       }
       case "request-end": {
         const a = this.row(e.document);
         a.done++;
         a.started = Math.max(a.started, a.done);
-        a.streaming.delete(e.id);
-        a.costUSD += e.costUSD;
-        this.inputTokens += e.inputTokens;
-        this.outputTokens += e.outputTokens;
-        this.costUSD += e.costUSD;
+        a.streaming.delete(e.requestId);
+        const paid = paidBy(e);
+        a.costUSD += paid.costUSD;
+        this.inputTokens += paid.inputTokens;
+        this.outputTokens += paid.outputTokens;
+        this.costUSD += paid.costUSD;
         break;
       }
       case "document-end": {
@@ -388,7 +390,7 @@ class LineLog implements ProgressReporter {
         break;
       case "request-end":
         if (this.level === "verbose") {
-          write(`${at} ${basename(e.document)}: request ${e.id} ${e.cached ? "answered from the cache" : `done: ${tokens(e.inputTokens)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}`}`);
+          write(`${at} ${basename(e.document)}: request ${e.requestId} ${e.cached ? "answered from the cache" : `done: ${tokens(e.inputTokens ?? 0)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}`}`);
         }
         break;
       case "document-end":

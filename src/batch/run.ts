@@ -5,15 +5,15 @@ import { ExitCode, exitCodeOf, formatError, InputError, ProviderRefusedError } f
 import { positiveInteger } from "../model/numbers.js";
 import type { BatchIndex, DocumentStatus, IndexEntry } from "../model/batch.js";
 import { countPages } from "../extract/pdfjs/page-count.js";
-import { createRequestSlots, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
-import { afterGrace, DEFAULT_GRACE_MS } from "../cli/stop.js";
+import { afterGrace, createRequestSlots, DEFAULT_GRACE_MS, wrapRequestSlots, type RequestSlots } from "../llm/slots.js";
 import { BudgetRefusedError, CostGuard } from "./cost-guard.js";
 import { assignOutputFolders, findPdfs, type SkippedInput } from "./discover.js";
 import { BatchIndexFile } from "./index-file.js";
 import { sha256OfFile } from "../io/sha256.js";
 import { findUpToDate, removeDoneMarker, writeDoneMarker } from "./resume.js";
 import { inShard, shardBaseName, type Shard } from "./shard.js";
-import type { BatchEvent, DocumentEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+import type { BatchEvent, DocumentOutcome, DocumentRunner } from "./types.js";
+import { paidBy, plannedSpend, type PipelineEvent } from "../pipeline/events.js";
 
 export interface BatchOptions {
   /** OUT: one subfolder per document plus index.json/csv/html */
@@ -41,11 +41,17 @@ export interface BatchHooks {
 }
 
 export interface BatchResult {
+  /** the run's index, as written to OUT/index.json */
   index: BatchIndex;
+  /** inputs that were not PDFs or could not be read, with why */
   skippedInputs: SkippedInput[];
+  /** the exit code the CLI would give (0, 1 when some failed, 130 when stopped, …) */
   exitCode: number;
+  /** the run was stopped before every document finished */
   interrupted: boolean;
+  /** what the run cost */
   costUSD: number;
+  /** run-wide warnings (an index that could not be written, a refused key) */
   warnings: string[];
 }
 
@@ -193,35 +199,37 @@ export async function runBatch(
     let plannedCost = 0;
     let planned = false;
 
-    const onEvent = (e: DocumentEvent) => {
-      switch (e.kind) {
+    const onEvent = (e: PipelineEvent) => {
+      switch (e.type) {
         case "extracted":
           entry.pages = e.pages;
           entry.figures = e.figures;
           emit({ type: "document-extracted", document: pdf, pages: e.pages, figures: e.figures });
           break;
         case "planned":
+          // the first plan is what the budget admits; re-plans of an admitted document go on
+          if (e.attempt !== 1) break;
           planned = true;
-          plannedCost = e.plannedCostUSD;
+          plannedCost = plannedSpend(e);
           releaseCpu(); // from here on the document mostly waits on the model
-          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: e.plannedCostUSD });
+          emit({ type: "document-planned", document: pdf, requests: e.requests, plannedCostUSD: plannedCost });
           if (guard.neverFits(plannedCost)) markOverBudget();
           break;
         case "request-start":
-          emit({ type: "request-start", document: pdf, id: e.id });
-          break;
         case "request-progress":
-          emit({ type: "request-progress", document: pdf, id: e.id, outputTokens: e.outputTokens });
+          emit({ ...e, document: pdf });
           break;
-        case "request-end":
+        case "request-end": {
+          const paid = paidBy(e);
           if (e.abandoned) abandonedRequests++;
           entry.requests++;
-          entry.inputTokens += e.inputTokens;
-          entry.outputTokens += e.outputTokens;
-          entry.costUSD += e.costUSD;
-          guard.record(pdf, e.costUSD);
-          emit({ type: "request-end", document: pdf, ...e });
+          entry.inputTokens += paid.inputTokens;
+          entry.outputTokens += paid.outputTokens;
+          entry.costUSD += paid.costUSD;
+          guard.record(pdf, paid.costUSD);
+          emit({ ...e, document: pdf });
           break;
+        }
       }
     };
 

@@ -1,25 +1,7 @@
 import type { RequestSlots } from "../llm/slots.js";
 import type { IndexEntry } from "../model/batch.js";
 import type { SkippedInput } from "./discover.js";
-
-/** A model request finished: what the index row and the progress display count. */
-export interface RequestEnd {
-  id: string;
-  inputTokens: number;
-  outputTokens: number;
-  costUSD: number;
-  cached: boolean;
-  /** sent, then abandoned on a stop: input at the planner's estimate, no output */
-  abandoned?: boolean;
-}
-
-/** What the batch needs to hear from the one-document pipeline, whatever its own event shapes. */
-export type DocumentEvent =
-  | { kind: "extracted"; pages: number; figures: number }
-  | { kind: "planned"; requests: number; plannedCostUSD: number }
-  | { kind: "request-start"; id: string }
-  | { kind: "request-progress"; id: string; outputTokens: number }
-  | ({ kind: "request-end" } & RequestEnd);
+import type { PipelineEventListener, RequestEvent } from "../pipeline/events.js";
 
 /** What a finished document adds to its index row. */
 export type DocumentOutcome = Pick<IndexEntry, "pages" | "figures" | "requests" | "inputTokens" | "outputTokens" | "costUSD">;
@@ -30,7 +12,8 @@ export interface DocumentRunContext {
   /** the source's sha256, read for the resume check: the document need not read it again */
   sha256: string;
   signal: AbortSignal;
-  onEvent: (e: DocumentEvent) => void;
+  /** the document's own events (the one-document pipeline's vocabulary) */
+  onEvent: PipelineEventListener;
 }
 
 /**
@@ -53,10 +36,8 @@ export type BatchEvent =
   | { type: "document-start"; document: string; folder: string }
   | { type: "document-extracted"; document: string; pages: number; figures: number }
   | { type: "document-planned"; document: string; requests: number; plannedCostUSD: number }
-  | { type: "request-start"; document: string; id: string }
-  /** a streamed answer arriving: output tokens received so far by this request (optional, for the display) */
-  | { type: "request-progress"; document: string; id: string; outputTokens: number }
-  | ({ type: "request-end"; document: string } & RequestEnd)
+  /** each model request of a document, passed on as the document reported it */
+  | RequestEvent
   | { type: "document-end"; entry: IndexEntry }
   | {
       type: "batch-end";

@@ -4,14 +4,14 @@
  * it has and exits 128 + the signal's number. A second request exits at once.
  */
 
+import { DEFAULT_GRACE_MS } from "../llm/slots.js";
+
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export type StopSignalName = (typeof STOP_SIGNALS)[number];
 
 /** 128 + the signal number, as shells and process managers read an exit by signal */
 export const STOP_EXIT_CODES: Record<StopSignalName, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-/** what Docker and systemd wait before they kill */
-export const DEFAULT_GRACE_MS = 10_000;
 /** after the grace, time to abandon requests and write the index before the process exits anyway */
 const WIND_DOWN_MS = 4_000;
 
@@ -155,27 +155,5 @@ export function listenForStops(stop: StopRequest, proc: NodeJS.Process = process
       proc.off("disconnect", onDisconnect);
     }
     stop.dispose();
-  };
-}
-
-/**
- * A signal that aborts `graceMs` after `stop` does (with the stop's reason), or at once when
- * nothing is in flight at the stop: for the work that requests in flight belong to.
- */
-export function afterGrace(stop: AbortSignal, graceMs: number, busy: () => boolean): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const onStop = () => {
-    if (!busy()) controller.abort(stop.reason);
-    else timer = setTimeout(() => controller.abort(stop.reason), graceMs);
-  };
-  if (stop.aborted) onStop();
-  else stop.addEventListener("abort", onStop, { once: true });
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      stop.removeEventListener("abort", onStop);
-    },
   };
 }

@@ -6,9 +6,8 @@ import { shownPath } from "../io/stand-in-paths.js";
 import { runBatchCommand } from "./batch-command.js";
 import { ExitCode, exitCodeOf, formatError } from "../errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
-import { createRequestSlots, wrapRequestSlots } from "../llm/slots.js";
+import { afterGrace, createRequestSlots, wrapRequestSlots } from "../llm/slots.js";
 import type { CliIO } from "./program.js";
-import { afterGrace } from "./stop.js";
 import { plural } from "../report/format.js";
 import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeOptions, type SummarizeResult } from "../pipeline/document.js";
 import type { Task } from "../model/task.js";
@@ -39,8 +38,8 @@ function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
   }
 }
 
-/** Documents one after another (a batch layer adds concurrency, folders and globs). */
-export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
+/** One PDF named on its own: its progress in lines, its files in OUT/<stem>/ (no index). */
+export async function runOneDocument(task: Task, input: string, o: SummarizeCliOptions, io: CliIO): Promise<number> {
   const options = toSummarizeOptions(task, o, io.env);
   const verbosity = verbosityOf(o);
   const out = (s: string) => io.stdout.write(s);
@@ -76,63 +75,46 @@ export async function runTask(task: Task, inputs: string[], o: SummarizeCliOptio
     }
   };
 
-  const failures: number[] = [];
-  let spent = 0;
   try {
-    for (const [i, input] of inputs.entries()) {
-      if (stop.aborted) break;
-      if (o.maxCost !== undefined && spent >= o.maxCost) {
-        err(`longdoc: --max-cost $${o.maxCost} reached ($${spent.toFixed(4)} spent): ${inputs.length - i} document(s) not started\n`);
-        failures.push(ExitCode.someFailed);
-        break;
-      }
-      let result: SummarizeResult;
-      try {
-        result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
-      } catch (e) {
-        // 130, or 143 / 129 when stopped by SIGTERM / SIGHUP
-        const code = stop.aborted ? (io.stop.exitCode ?? ExitCode.interrupted) : exitCodeOf(e);
-        failures.push(code);
-        const line = formatError(e);
-        if (o.json) out(JSON.stringify({ type: "result", document: input, ok: false, error: line, exitCode: code }) + "\n");
-        err(`longdoc: ${line.includes(input) ? line : `${input}: ${line}`}\n`);
-        // a refused key or quota refuses every document alike: stop at once
-        if (code === ExitCode.providerRefused || stop.aborted) break;
-        continue;
-      }
-      spent += result.usage.totals.costUSD;
-      if (o.json) {
-        out(
-          JSON.stringify({
-            type: "result",
-            document: input,
-            ok: true,
-            outDir: result.outDir,
-            mode: result.mode,
-            dryRun: result.dryRun,
-            requests: result.requests,
-            usage: result.usage.totals,
-            files: result.files,
-          }) + "\n",
-        );
-      } else if (result.dryRun) {
-        const n = result.plan.requests.length;
-        const reduceNote = result.plan.requests.some((q) => q.kind === "reduce") ? "; reduce bodies hold placeholders where the map answers go" : "";
-        err(`${input}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
-      } else {
-        err(`${input}: wrote ${result.outDir}/ (${writtenNote(result.files)})\n`);
-        if (result.mode !== "offline" && verbosity !== "quiet") err(`${input}: usage: ${usageLine(result.usage)}\n`);
-      }
+    let result: SummarizeResult;
+    try {
+      result = await summarize(input, options, { requestSlots, signal: controller.signal, onEvent });
+    } catch (e) {
+      // 130, or 143 / 129 when stopped by SIGTERM / SIGHUP
+      const code = stop.aborted ? (io.stop.exitCode ?? ExitCode.interrupted) : exitCodeOf(e);
+      const line = formatError(e);
+      const name = shownPath(input);
+      if (o.json) out(JSON.stringify({ type: "result", document: name, ok: false, error: line, exitCode: code }) + "\n");
+      err(`longdoc: ${line.includes(name) ? line : `${name}: ${line}`}\n`);
+      return code;
     }
+    const name = shownPath(input);
+    if (o.json) {
+      out(
+        JSON.stringify({
+          type: "result",
+          document: name,
+          ok: true,
+          outDir: result.outDir,
+          mode: result.mode,
+          dryRun: result.dryRun,
+          requests: result.requests,
+          usage: result.usage.totals,
+          files: result.files,
+        }) + "\n",
+      );
+    } else if (result.dryRun) {
+      const n = result.plan.requests.length;
+      const reduceNote = result.plan.requests.some((q) => q.kind === "reduce") ? "; reduce bodies hold placeholders where the map answers go" : "";
+      err(`${name}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
+    } else {
+      err(`${name}: wrote ${result.outDir}/ (${writtenNote(result.files)})\n`);
+      if (result.mode !== "offline" && verbosity !== "quiet") err(`${name}: usage: ${usageLine(result.usage)}\n`);
+    }
+    return ExitCode.ok;
   } finally {
     controller.dispose();
   }
-  if (failures.length === 0) return ExitCode.ok;
-  if (stop.aborted) return io.stop.exitCode ?? ExitCode.interrupted;
-  if (failures.includes(ExitCode.providerRefused)) return ExitCode.providerRefused;
-  // one kind of failure for every document keeps its own code (e.g. a single unreadable file → 2)
-  if (failures.length === inputs.length && failures.every((c) => c === failures[0])) return failures[0];
-  return ExitCode.someFailed;
 }
 
 /** What a finished run wrote, from its own list of files: a --schema run has no report to claim. */
@@ -179,8 +161,11 @@ export function offlineNotice(explicit: boolean): string {
         "using the offline engine (no model: extractive summary, figure captions only)\n";
 }
 
-/** The `summarize` / `figures` command action for a batch (same options as for one document). */
-export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
+/**
+ * Several PDFs, folders, globs, a shard, --batch-api, or a spending limit: the batch runner, which
+ * schedules, resumes, writes the index and holds the budget (same options as for one document).
+ */
+export async function runDocuments(task: Task, inputs: string[], o: SummarizeCliOptions, io: CliIO): Promise<number> {
   const options = toSummarizeOptions(task, o, io.env);
   try {
     const engine = resolveEngine(options);
@@ -192,16 +177,11 @@ export async function runBatchTask(task: Task, inputs: string[], o: SummarizeCli
       return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard }, io);
     }
     if (engine.name === "offline" && !o.dryRun) io.stderr.write(offlineNotice(o.provider === "offline"));
-    return await runBatchCommand(inputs, options, {
-      out: o.out,
-      concurrency: o.concurrency,
-      requests: o.requests,
-      maxCostUSD: o.maxCost,
-      json: o.json,
-      quiet: o.quiet,
-      verbose: o.verbose,
-      shard,
-    }, io);
+    return await runBatchCommand(
+      inputs,
+      { ...options, out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, quiet: o.quiet, verbose: o.verbose, shard },
+      io,
+    );
   } catch (err) {
     io.stderr.write(`longdoc: ${formatError(err)}\n`);
     return exitCodeOf(err);

@@ -28,6 +28,7 @@ export { renderDocumentMarkdown };
 export interface ExtractOptions {
   /** page range such as "1-20,35" (1-based, inclusive) */
   pages?: string;
+  /** the PDF's password, when it has one (an empty owner password is tried without it) */
   password?: string;
   /** default true; false = compute figure regions and their would-be pixel sizes, but do not rasterize/encode */
   render?: boolean;

@@ -18,6 +18,11 @@ export interface TextLine {
   rotated?: boolean;
   /** the line's pieces when it has gaps much wider than a word space (table cells, label columns) */
   cells?: Array<{ text: string; x0: number; x1: number }>;
+  /**
+   * finer pieces, split at gaps a little wider than a word space, when they differ from cells:
+   * narrow table gutters ("Tag  JS Type"); only a grid that holds on every row may use them
+   */
+  pieces?: Array<{ text: string; x0: number; x1: number }>;
 }
 
 export interface PageLayout {

@@ -1,12 +1,11 @@
-import OpenAI, { APIConnectionError, APIError } from "openai";
-import { Agent, fetch as undiciFetch } from "undici";
 import { requestCacheKey, toRequestBody, type ChatBody } from "./adapters/index.js";
-import { emptyAccumulator, errorOfText, readChunk, readCompletion, type AnswerAccumulator, type ErrorInfo } from "./adapters/read.js";
+import type { ErrorInfo } from "./adapters/read.js";
 import { defaultCacheDir, ResponseCache } from "./cache.js";
 import { classifyErrorStatus } from "./classify.js";
 import { ContentRefusedError, ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "./errors.js";
 import type { ProviderConfig } from "./providers.js";
 import { rateLimitDelayMs, rateLimitWaitMs, retryDelayMs, shouldRetryStatus, sleep, type BackoffOptions, type RateLimitOptions } from "./retry.js";
+import { FIRST_BYTE_FACTOR, streamAttempt } from "./transport.js";
 import type { AttemptRecord, ModelAnswer, ModelRequest } from "./types.js";
 
 export type ClientEvent =
@@ -80,30 +79,11 @@ const MAX_TIMEOUT_RETRIES = 1;
 /** an error inside a 200 is sent again at most twice (still within the paid budget) */
 const MAX_IN_BAND_RETRIES = 2;
 const MAX_EMPTY_RETRIES = 1;
-const PROGRESS_EVERY_MS = 250;
-/** before the response starts, silence may last this many idle timeouts */
-const FIRST_BYTE_FACTOR = 3;
-
-/**
- * undici's own defaults cut a response after 300 s without headers or between body chunks; our
- * idle timeout and cap do that job, so they are off. One agent for the process (connection reuse).
- */
-let agent: Agent | null = null;
-function dispatcher(): Agent {
-  agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 });
-  return agent;
-}
 
 interface Sent {
   answer: ModelAnswer;
   key: string;
 }
-
-type AttemptResult =
-  | { kind: "answer"; acc: AnswerAccumulator; status: number }
-  | { kind: "http"; status: number; info: ErrorInfo; headers: Headers }
-  | { kind: "timeout"; why: "idle" | "first-byte" | "cap"; acc: AnswerAccumulator; responded: boolean }
-  | { kind: "dropped"; message: string; acc: AnswerAccumulator; responded: boolean };
 
 /** A model client for one provider: transport (streaming, idle timeout), retries, cache, JSON repair. */
 export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions = {}): ModelClient {
@@ -115,124 +95,6 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
   const label = cfg.name;
 
   const requestBody = (req: ModelRequest) => toRequestBody(cfg.name, req);
-
-  /** One streamed HTTP attempt through the openai client (its own retries off: the policy is ours). */
-  async function attemptOnce(req: ModelRequest, body: ChatBody, signal: AbortSignal | undefined): Promise<AttemptResult> {
-    const ctl = new AbortController();
-    const combined = signal ? AbortSignal.any([signal, ctl.signal]) : ctl.signal;
-    let timedOut: "idle" | "first-byte" | "cap" | null = null;
-    let responded = false;
-    let idleTimer: NodeJS.Timeout | undefined;
-    const arm = (ms: number, why: "idle" | "first-byte") => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        timedOut ??= why;
-        ctl.abort(new Error(`${why} timeout`));
-      }, ms);
-    };
-    const touch = () => arm(idleMs, "idle");
-    const capTimer = setTimeout(() => {
-      timedOut ??= "cap";
-      ctl.abort(new Error("request cap"));
-    }, capMs);
-    let errorBody: string | null = null;
-    let wholeBody: string | null = null;
-
-    // Every byte restarts the idle timer (keep-alive comments included: the server is alive). Error
-    // bodies are kept raw: the openai client drops shapes other than `{ error: {...} }`. A 200 that
-    // is not an event stream (a server ignoring `stream`, or an error inside a 200) is read whole.
-    const watchedFetch = async (input: unknown, init?: RequestInit): Promise<Response> => {
-      const res = await undiciFetch(input as string, { ...(init as object), dispatcher: dispatcher() } as Parameters<typeof undiciFetch>[1]);
-      responded = true;
-      touch();
-      const headers = res.headers as unknown as Headers;
-      if (!res.ok) {
-        errorBody = await res.text().catch(() => null);
-        return new Response(errorBody, { status: res.status, statusText: res.statusText, headers });
-      }
-      if (!res.body) return new Response(null, { status: res.status, headers });
-      const watched = (res.body as unknown as ReadableStream<Uint8Array>).pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, c) {
-            touch();
-            c.enqueue(chunk);
-          },
-        }),
-      );
-      if (!/text\/event-stream/i.test(res.headers.get("content-type") ?? "")) {
-        wholeBody = await new Response(watched).text();
-        return new Response("", { status: 200, headers: { "content-type": "text/event-stream" } });
-      }
-      return new Response(watched, { status: res.status, statusText: res.statusText, headers });
-    };
-    const client = new OpenAI({
-      apiKey: cfg.apiKey() ?? "no-key", // local servers take any key; the client insists on one
-      baseURL: cfg.baseUrl,
-      organization: null,
-      project: null,
-      maxRetries: 0,
-      timeout: capMs + 60_000, // ours fire first
-      fetch: watchedFetch as unknown as typeof fetch,
-      logLevel: "off",
-      defaultHeaders: cfg.name === "openrouter" ? { "X-Title": "longdoc" } : undefined,
-    });
-    const acc = emptyAccumulator();
-    let lastProgress = 0;
-    // a server may read a long prompt before it sends its first byte: that silence gets 3x the idle timeout
-    arm(idleMs * FIRST_BYTE_FACTOR, "first-byte");
-    try {
-      const stream = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, {
-        signal: combined,
-        maxRetries: 0,
-      });
-      try {
-        for await (const chunk of stream) {
-          const before = acc.deltas;
-          readChunk(acc, chunk);
-          const now = performance.now();
-          if (acc.deltas !== before && now - lastProgress >= PROGRESS_EVERY_MS) {
-            lastProgress = now;
-            emit({ type: "progress", id: req.id, tokens: acc.deltas, thinking: acc.text === "" && acc.reasoningChars > 0 });
-          }
-        }
-      } catch (err) {
-        // an error event inside the stream (OpenRouter, OpenAI style): the openai client throws it
-        if (err instanceof APIError && err.status === undefined) {
-          acc.error ??= errorOfText(JSON.stringify({ error: err.error ?? { message: err.message } }), err.message);
-        } else if (!(err instanceof SyntaxError)) {
-          throw err;
-        }
-      }
-      if (timedOut) return { kind: "timeout", why: timedOut, acc, responded };
-      signal?.throwIfAborted();
-      if (wholeBody !== null) {
-        try {
-          readCompletion(acc, JSON.parse(wholeBody));
-        } catch {
-          return { kind: "dropped", message: "unreadable response body", acc, responded };
-        }
-      }
-      if (acc.error === null && acc.finishReason === null) {
-        return { kind: "dropped", message: "the stream ended before the answer was complete", acc, responded };
-      }
-      return { kind: "answer", acc, status: 200 };
-    } catch (err) {
-      if (timedOut) return { kind: "timeout", why: timedOut, acc, responded };
-      if (signal?.aborted) throw signal.reason ?? err;
-      if (err instanceof APIError && typeof err.status === "number") {
-        const info = errorOfText(errorBody, err.message.replace(/^\d{3}\s+/, ""));
-        return { kind: "http", status: err.status, info, headers: (err.headers ?? new Headers()) as Headers };
-      }
-      if (err instanceof APIConnectionError || (err instanceof Error && /fetch failed|socket|ECONN|terminated/i.test(err.message))) {
-        const cause = (err as { cause?: { message?: string } }).cause?.message ?? err.message;
-        return { kind: "dropped", message: `cannot reach ${shownEndpoint(cfg.baseUrl)} (${scrubMessage(cause, cfg.apiKey())})`, acc, responded };
-      }
-      throw err;
-    } finally {
-      clearTimeout(idleTimer);
-      clearTimeout(capTimer);
-    }
-  }
 
   const where = (req: ModelRequest) => `${label}: request ${req.id}`;
   const scrub = (m: string) => scrubMessage(m, cfg.apiKey());
@@ -272,7 +134,7 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
       }
       emit({ type: "request", id: req.id, attempt });
       const started = performance.now();
-      const r = await attemptOnce(req, body, signal);
+      const r = await streamAttempt(cfg, req, body, signal, { idleMs, capMs, onProgress: emit });
       const latencyMs = Math.round(performance.now() - started);
       const record = (outcome: AttemptRecord["outcome"], billed: AttemptRecord["billed"], status: number | null, usage = r.kind === "http" ? null : r.acc.usage) => {
         const rec: AttemptRecord = {
@@ -466,12 +328,3 @@ export function repairRequest(req: ModelRequest, brokenText: string, error: stri
   };
 }
 
-/** The endpoint as an error message shows it: host and path, never userinfo or a query (they can hold secrets). */
-function shownEndpoint(baseUrl: string): string {
-  try {
-    const u = new URL(baseUrl);
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return "the server";
-  }
-}

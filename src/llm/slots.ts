@@ -42,3 +42,28 @@ export function createRequestSlots(size: number): RequestSlots {
     },
   };
 }
+
+/** what Docker and systemd wait before they kill */
+export const DEFAULT_GRACE_MS = 10_000;
+
+/**
+ * A signal that aborts `graceMs` after `stop` does (with the stop's reason), or at once when
+ * nothing is in flight at the stop: for the work that requests in flight belong to.
+ */
+export function afterGrace(stop: AbortSignal, graceMs: number, busy: () => boolean): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    if (!busy()) controller.abort(stop.reason);
+    else timer = setTimeout(() => controller.abort(stop.reason), graceMs);
+  };
+  if (stop.aborted) onStop();
+  else stop.addEventListener("abort", onStop, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", onStop);
+    },
+  };
+}

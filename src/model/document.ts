@@ -88,16 +88,23 @@ export type DocumentModel = z.infer<typeof DocumentModelSchema>;
 
 /** A figure's encoded image, as written to figures/ and sent to the model. */
 export interface FigureImage {
+  /** the figure id, p<page>-f<n> */
   id: string;
+  /** the encoded image bytes */
   data: Buffer;
+  /** the encoding of `data` */
   mime: "image/png" | "image/jpeg" | "image/webp";
+  /** pixels */
   width: number;
+  /** pixels */
   height: number;
 }
 
 /** What extract() returns: the model plus the figure images it refers to. */
 export interface Extraction {
+  /** the document model, as written to document.json */
   document: DocumentModel;
+  /** each figure's encoded image by figure id (p<page>-f<n>), as written to figures/ */
   figures: Map<string, FigureImage>;
 }
 

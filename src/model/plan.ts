@@ -5,10 +5,15 @@
 
 /** One labelled cell of a tiled sheet: where a figure sits, in sheet pixels. */
 export interface SheetCell {
+  /** the figure drawn in this cell */
   figureId: string;
+  /** left edge in the sheet, px */
   x: number;
+  /** top edge in the sheet, px */
   y: number;
+  /** px */
   width: number;
+  /** px */
   height: number;
 }
 
@@ -38,7 +43,9 @@ export type PlanPart =
 export type RequestKind = "single" | "map" | "reduce";
 
 export interface PlannedRequest {
+  /** "r1", "r2", … for maps and singles; "reduce" for the reduce */
   id: string;
+  /** single (the whole document), map (a chunk) or reduce (combines the maps) */
   kind: RequestKind;
   /** first and last page covered (a reduce covers its inputs' range) */
   pages: [number, number];
@@ -51,8 +58,11 @@ export interface PlannedRequest {
   parts: PlanPart[];
   /** reduce only: ids of the requests whose answers it combines */
   inputs?: string[];
+  /** estimated tokens of the text parts */
   textTokens: number;
+  /** estimated tokens of the images */
   imageTokens: number;
+  /** images sent (a sheet of tiles counts once) */
   images: number;
   /** figures sent inside sheets (0 when every figure is its own image) */
   tiles?: number;
@@ -60,21 +70,31 @@ export interface PlannedRequest {
   smallestTextPx?: number;
   /** prompt + framing + text + images, not the output reserve */
   totalTokens: number;
+  /** the figures this request shows, in reading order */
   figureIds: string[];
 }
 
 export interface Plan {
+  /** the model id the plan was made for */
   model: string;
+  /** the context window in tokens */
   window: number;
+  /** tokens kept free in every request for the answer (max_tokens) */
   outputReserve: number;
+  /** one request for the whole document, or maps then a reduce */
   mode: "single" | "map-reduce";
+  /** summarize or figures */
   task: "summarize" | "figures";
   /** longest image side used after any shrinking */
   imageMaxSide: number;
+  /** the most images one request may carry */
   maxImages: number;
   /** provider the plan was made for (image cap and price) */
   provider: string;
+  /** in the order they are sent; a reduce comes last */
   requests: PlannedRequest[];
+  /** upper bound: every request writes its full output reserve */
   estimatedCostUSD: number;
+  /** what the plan had to give up (figures left out, text shortened) */
   warnings: string[];
 }

@@ -46,17 +46,27 @@ export interface SummarizeOptions {
   out?: string;
   /** subfolder name under `out` (default: the PDF's file name without extension) */
   folderName?: string;
+  /** mistral, openrouter, openai or offline (default: from the environment's keys, else offline) */
   provider?: string;
+  /** an OpenAI-compatible endpoint (LONGDOC_BASE_URL); implies provider openai unless one is given */
   baseUrl?: string;
+  /** model id or alias (default: the provider's default model) */
   model?: string;
+  /** override the profile's window, in tokens */
   contextWindow?: number;
   /** output reserve per request (default 8192) */
   maxOutputTokens?: number;
+  /** "high": the model thinks before answering (larger output reserve, temperature 0.7) */
   reasoning?: "none" | "high";
+  /** override the profile's image cap per request */
   maxImages?: number;
+  /** longest side of a figure image, px (default 1540) */
   imageMaxSide?: number;
+  /** page range such as "1-20,35" (1-based, inclusive) */
   pages?: string;
+  /** the PDF's password, when it has one */
   password?: string;
+  /** an extra instruction appended to the system prompt */
   prompt?: string;
   /** --schema: path of a JSON Schema file the model fills instead of the summary schema */
   schemaFile?: string;
@@ -64,7 +74,9 @@ export interface SummarizeOptions {
   requests?: number;
   /** false = --no-cache */
   cache?: boolean;
+  /** the response cache folder (default: the user cache folder) */
   cacheDir?: string;
+  /** write the plan and the exact request bodies (requests/<id>.json); send nothing */
   dryRun?: boolean;
   /** where provider keys and LONGDOC_BASE_URL are read (default process.env) */
   env?: NodeJS.ProcessEnv;
@@ -76,10 +88,13 @@ export interface SummarizeOptions {
   idleTimeoutMs?: number;
   /** extraction's limits: per document (--timeout) and per page (--page-timeout) */
   extractTimeoutMs?: number;
+  /** per-page extraction limit (default 10 s) */
   pageTimeoutMs?: number;
+  /** retries of a failed call (the paid-call budget of 3 per request still holds) */
   maxRetries?: number;
   /** --price-input / --price-output: USD per million tokens, where the profile has no price (given: they win) */
   priceInput?: number;
+  /** see priceInput */
   priceOutput?: number;
 }
 
@@ -88,7 +103,9 @@ export interface SummarizeContext {
   requestSlots?: RequestSlots;
   /** the source's sha256 when the caller has already read it */
   sha256?: string;
+  /** abort to stop: nothing new is sent; requests in flight are abandoned */
   signal?: AbortSignal;
+  /** progress: every event of the run, in order */
   onEvent?: PipelineEventListener;
   /**
    * Answers come from the provider's batch jobs (--batch-api) instead of live calls: this client
@@ -99,18 +116,25 @@ export interface SummarizeContext {
 }
 
 export interface SummarizeResult {
+  /** the PDF path as given */
   document: string;
+  /** the document's output folder */
   outDir: string;
+  /** single, map-reduce or offline */
   mode: Summary["engine"]["mode"];
   /** null for --dry-run and for --schema (see `result`) */
   summary: Summary | null;
   /** --schema: the user's result, validated against their schema (written to result.json) */
   result?: unknown;
+  /** the plan the answers came from (after any re-plan) */
   plan: Plan;
+  /** what was written to usage.json */
   usage: UsageReport;
   /** model requests made (cached answers included) */
   requests: number;
+  /** true for --dry-run: nothing was sent */
   dryRun: boolean;
+  /** what the run could not do as planned */
   warnings: string[];
   /** files written, relative to outDir */
   files: string[];
@@ -226,14 +250,18 @@ async function setUp(task: Task, outDir: string, options: SummarizeOptions, ctx:
   const provider = resolveEngine(options);
   // a limit the endpoint named earlier in this run holds for every later document
   const learned = learnedImageLimit(provider);
-  const profile = resolveProfile({
-    model: provider.model,
-    provider: provider.name,
-    contextWindow: options.contextWindow,
-    imageMaxSide: options.imageMaxSide,
-    maxImages: learned !== undefined ? Math.min(learned, options.maxImages ?? learned) : options.maxImages,
-    configFile: options.profilesFile,
-  });
+  const profile = withGivenPrices(
+    resolveProfile({
+      model: provider.model,
+      provider: provider.name,
+      contextWindow: options.contextWindow,
+      imageMaxSide: options.imageMaxSide,
+      maxImages: learned !== undefined ? Math.min(learned, options.maxImages ?? learned) : options.maxImages,
+      configFile: options.profilesFile,
+    }),
+    options,
+    provider.name,
+  );
   const outputReserve =
     positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? defaultOutputReserve(options.reasoning, profile.window);
   if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
@@ -299,6 +327,7 @@ async function planStage(
     estimatedCostUSD: plan.estimatedCostUSD,
     expectedCostUSD: expectedCost(plan, setup.profile, setup.provider.name),
     attempt: 1,
+    dryRun: options.dryRun === true,
   });
   await writeJsonAtomically(join(setup.outDir, "plan.json"), planToJson(plan));
   return plan;
@@ -471,6 +500,17 @@ export function runPrices(options: Pick<SummarizeOptions, "priceInput" | "priceO
   }
   const row = pricesFor(profile, provider)[0];
   return row ? { input: row.inputPerM, output: row.outputPerM } : null;
+}
+
+/**
+ * The profile with --price-input / --price-output as the provider's first price, so the plan's
+ * estimate (what --max-cost admits) and usage.json price the run alike.
+ */
+function withGivenPrices(profile: ModelProfile, options: SummarizeOptions, provider: string): ModelProfile {
+  const given = runPrices(options, profile, provider);
+  if (options.priceInput === undefined || !given) return profile;
+  const row = { host: "--price-input/--price-output", inputPerM: given.input, outputPerM: given.output };
+  return { ...profile, prices: { ...profile.prices, [provider]: [row, ...(profile.prices[provider] ?? [])] } };
 }
 
 function batchPrices(profile: ModelProfile, provider: string): TokenPrices | null {

@@ -20,6 +20,8 @@ export type PipelineEvent =
       expectedCostUSD?: number;
       /** 1 for the first plan; higher after a re-plan (context overflow, image cap, truncation) */
       attempt: number;
+      /** --dry-run: the plan is written, nothing is sent */
+      dryRun: boolean;
     }
   | { type: "replanned"; document: string; reason: string }
   | {
@@ -61,3 +63,16 @@ export type PipelineEvent =
   | { type: "failed"; document: string; error: string; exitCode: number };
 
 export type PipelineEventListener = (event: PipelineEvent) => void;
+
+/** A model request's events: the batch passes them on as they are. */
+export type RequestEvent = Extract<PipelineEvent, { type: "request-start" | "request-progress" | "request-end" }>;
+
+/** What a finished request cost this run: an answer from the cache cost nothing, whatever it once did. */
+export function paidBy(e: Extract<PipelineEvent, { type: "request-end" }>): { inputTokens: number; outputTokens: number; costUSD: number } {
+  return e.cached ? { inputTokens: 0, outputTokens: 0, costUSD: 0 } : { inputTokens: e.inputTokens ?? 0, outputTokens: e.outputTokens, costUSD: e.costUSD };
+}
+
+/** The plan's cost as a budget sees it: nothing when no request will be sent (offline engine, --dry-run). */
+export function plannedSpend(e: Extract<PipelineEvent, { type: "planned" }>): number {
+  return e.mode === "offline" || e.dryRun ? 0 : e.estimatedCostUSD;
+}

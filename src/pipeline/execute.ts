@@ -135,6 +135,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecuteResult> 
         estimatedInputTokens: plan.requests.reduce((s, r) => s + r.totalTokens, 0),
         estimatedCostUSD: plan.estimatedCostUSD,
         attempt: replans + 2,
+        dryRun: false,
       });
     }
   }

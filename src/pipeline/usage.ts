@@ -27,16 +27,23 @@ export interface CallUsage {
 
 /** One planned request (or figure follow-up) as recorded in usage.json, every call it took included. */
 export interface RequestUsage {
+  /** the planned request's id ("r1", "reduce"), or a figure follow-up's */
   id: string;
+  /** what the request was */
   kind: "single" | "map" | "reduce" | "figures-followup";
+  /** first and last page it covered */
   pages: [number, number];
   /** the planner's estimate of the prompt (text + images + framing) */
   estimatedInputTokens: number;
   /** usage.prompt_tokens reported by the service; null when it reported none */
   promptTokens: number | null;
+  /** output tokens reported (0 when none) */
   outputTokens: number;
+  /** images sent */
   images: number;
+  /** wall time from the first call to the answer */
   latencyMs: number;
+  /** HTTP calls made for it */
   attempts: number;
   /** answered from the response cache: nothing was sent or paid */
   cached: boolean;
@@ -48,6 +55,7 @@ export interface RequestUsage {
   batch?: boolean;
   /** "failed": no usable answer (the error says why); its calls may still have been billed */
   status: "ok" | "failed";
+  /** why it failed, one line */
   error?: string;
   /** every HTTP attempt, billed or not */
   calls: CallUsage[];
@@ -56,14 +64,21 @@ export interface RequestUsage {
 }
 
 export interface UsageReport {
+  /** 1 */
   schemaVersion: 1;
+  /** the provider the calls went to */
   provider: string;
+  /** the model id */
   model: string;
+  /** USD per million tokens used for the costs; null when none is known */
   prices: TokenPrices | null;
   /** "failed" when the document failed; its calls are still all here */
   status: "ok" | "failed";
+  /** the document's error, when it failed */
   error?: string;
+  /** every planned request and follow-up, with every call it took */
   requests: RequestUsage[];
+  /** the sums over `requests` */
   totals: {
     requests: number;
     cachedRequests: number;

@@ -6,8 +6,8 @@ import type { BatchEvent, DocumentRunner } from "../../src/batch/types.js";
 import { repoRoot, testOutDir } from "../support/paths.js";
 
 describe("batch start order", () => {
-  const runner: DocumentRunner = async (_pdf, _outDir, ctx) => {
-    ctx.onEvent({ kind: "planned", requests: 1, plannedCostUSD: 0 });
+  const runner: DocumentRunner = async (pdf, _outDir, ctx) => {
+    ctx.onEvent({ type: "planned", document: pdf, mode: "single", requests: 1, estimatedInputTokens: 1000, estimatedCostUSD: 0, attempt: 1, dryRun: false });
     await ctx.requestSlots.run(async () => new Promise((r) => setTimeout(r, 5)));
     return { pages: 1, figures: 0, requests: 1, inputTokens: 0, outputTokens: 0, costUSD: 0 };
   };

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { reqEnd, reqStart } from "./request-events.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CostGuard } from "../../src/batch/cost-guard.js";
@@ -147,10 +148,10 @@ describe("progress", () => {
     s.apply({ type: "batch-start", documents: 3, skippedInputs: [], concurrency: 2, requests: 4, maxCostUSD: 1, out: "/o" });
     s.apply({ type: "document-start", document: "/a.pdf", folder: "a" });
     s.apply({ type: "document-extracted", document: "/a.pdf", pages: 10, figures: 2 });
-    s.apply({ type: "request-start", document: "/a.pdf", id: "r1" });
-    s.apply({ type: "request-start", document: "/a.pdf", id: "r2" });
+    s.apply(reqStart("/a.pdf", "r1"));
+    s.apply(reqStart("/a.pdf", "r2"));
     expect(s.requestsInFlight).toBe(2);
-    s.apply({ type: "request-end", document: "/a.pdf", id: "r1", inputTokens: 900, outputTokens: 100, costUSD: 0.01, cached: false });
+    s.apply(reqEnd("/a.pdf", "r1", 900, 100, 0.01));
     expect(s.requestsInFlight).toBe(1);
     // the document fails with a request still counted in flight: it must not stay counted
     s.apply({ type: "document-end", entry: entry("/a.pdf", "failed") });

@@ -5,6 +5,7 @@
  * repeated start, streaming tokens, a failure with requests in flight, an interrupt) — and every
  * rendered frame's counts must agree with the events so far.
  */
+import { reqEnd, reqProgress, reqStart } from "./request-events.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,19 +38,19 @@ const awkward: BatchEvent[] = [
   { type: "document-start", document: "/a.pdf", folder: "a" }, // repeated: still one row
   { type: "document-extracted", document: "/a.pdf", pages: 3, figures: 1 },
   { type: "document-planned", document: "/a.pdf", requests: 1, plannedCostUSD: 0.01 },
-  { type: "request-start", document: "/a.pdf", id: "r1" },
-  { type: "request-progress", document: "/a.pdf", id: "r1", outputTokens: 120 },
-  { type: "request-progress", document: "/a.pdf", id: "r1", outputTokens: 480 },
-  { type: "request-end", document: "/a.pdf", id: "r1", inputTokens: 1000, outputTokens: 500, costUSD: 0.008, cached: false },
+  reqStart("/a.pdf", "r1"),
+  reqProgress("/a.pdf", "r1", 120),
+  reqProgress("/a.pdf", "r1", 480),
+  reqEnd("/a.pdf", "r1", 1000, 500, 0.008),
   // a repair request the plan did not announce: done must not pass the total
-  { type: "request-start", document: "/a.pdf", id: "r1-repair" },
-  { type: "request-end", document: "/a.pdf", id: "r1-repair", inputTokens: 1200, outputTokens: 400, costUSD: 0.004, cached: false },
+  reqStart("/a.pdf", "r1-repair"),
+  reqEnd("/a.pdf", "r1-repair", 1200, 400, 0.004),
   { type: "document-start", document: "/b.pdf", folder: "b" },
   { type: "document-planned", document: "/b.pdf", requests: 3, plannedCostUSD: 0.02 },
   // an answer whose start was not seen still counts once
-  { type: "request-end", document: "/b.pdf", id: "r9", inputTokens: 10, outputTokens: 10, costUSD: 0.001, cached: false },
-  { type: "request-start", document: "/b.pdf", id: "r1" },
-  { type: "request-start", document: "/b.pdf", id: "r2" },
+  reqEnd("/b.pdf", "r9", 10, 10, 0.001),
+  reqStart("/b.pdf", "r1"),
+  reqStart("/b.pdf", "r2"),
   { type: "document-end", entry: entry("/a.pdf", "done", 2) },
   // b fails with two requests in flight: none may stay counted
   { type: "document-end", entry: entry("/b.pdf", "failed") },
@@ -75,10 +76,10 @@ function replay(events: BatchEvent[], check: (frame: string[], s: BatchProgressS
     clock += 1500;
     s.apply(e);
     if (e.type === "document-start") t.activeDocs.add(e.document);
-    if (e.type === "request-start") (started.get(e.document) ?? started.set(e.document, new Set()).get(e.document)!).add(e.id);
+    if (e.type === "request-start") (started.get(e.document) ?? started.set(e.document, new Set()).get(e.document)!).add(e.requestId);
     if (e.type === "request-end") {
       t.done++;
-      (ended.get(e.document) ?? ended.set(e.document, new Set()).get(e.document)!).add(e.id);
+      (ended.get(e.document) ?? ended.set(e.document, new Set()).get(e.document)!).add(e.requestId);
     }
     if (e.type === "document-end") {
       t.activeDocs.delete(e.entry.document);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { afterGrace, StopError, StopRequest } from "../../src/cli/stop.js";
+import { StopError, StopRequest } from "../../src/cli/stop.js";
 
 afterEach(() => vi.useRealTimers());
 
@@ -85,34 +85,5 @@ describe("StopRequest", () => {
     stop.dispose();
     vi.advanceTimersByTime(60_000);
     expect(exits).toEqual([]);
-  });
-});
-
-describe("afterGrace", () => {
-  it("aborts at once when nothing is in flight, else when the grace ends", () => {
-    vi.useFakeTimers();
-    const idle = new AbortController();
-    const a = afterGrace(idle.signal, 1_000, () => false);
-    idle.abort(new StopError("SIGINT"));
-    expect(a.signal.aborted).toBe(true);
-    expect(a.signal.reason).toBe(idle.signal.reason);
-
-    const busy = new AbortController();
-    const b = afterGrace(busy.signal, 1_000, () => true);
-    busy.abort(new StopError("SIGTERM"));
-    vi.advanceTimersByTime(999);
-    expect(b.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(1);
-    expect(b.signal.aborted).toBe(true);
-  });
-
-  it("never aborts once disposed", () => {
-    vi.useFakeTimers();
-    const c = new AbortController();
-    const g = afterGrace(c.signal, 1_000, () => true);
-    c.abort();
-    g.dispose();
-    vi.advanceTimersByTime(5_000);
-    expect(g.signal.aborted).toBe(false);
   });
 });

@@ -233,6 +233,11 @@ describe("streamed model calls through the CLI", { timeout: 600_000 }, () => {
     const usage = readJson<UsageReport>(join(priced.doc, "usage.json"));
     const b = server.requests[0].billed!;
     expect(usage.totals.costUSD).toBeCloseTo((b.promptTokens * 0.2 + b.completionTokens * 0.8) / 1e6, 6);
+    // one PDF whose plan costs more than the limit: nothing is sent, and it says why
+    const tight = await run(server, "max-cost-tight", ["--max-cost", "0.001", "--price-input", "0.2", "--price-output", "0.8"]);
+    expect(server.requests).toHaveLength(1);
+    expect(tight.stderr).toMatch(/--max-cost \$0\.0010 reached: 1 document\(s\) not started/);
+    expect(existsSync(join(tight.doc, "summary.json"))).toBe(false);
   });
 
   it("an image limit the server named is remembered for the next document of the batch", async () => {

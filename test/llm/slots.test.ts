@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { createRequestSlots } from "../../src/llm/slots.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterGrace, createRequestSlots } from "../../src/llm/slots.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -50,5 +50,35 @@ describe("request slots", () => {
     await expect(failed).rejects.toThrow("boom");
     await expect(next).resolves.toBe("next");
     expect(slots.active).toBe(0);
+  });
+});
+
+describe("afterGrace", () => {
+  afterEach(() => vi.useRealTimers());
+  it("aborts at once when nothing is in flight, else when the grace ends", () => {
+    vi.useFakeTimers();
+    const idle = new AbortController();
+    const a = afterGrace(idle.signal, 1_000, () => false);
+    idle.abort(new Error("SIGINT"));
+    expect(a.signal.aborted).toBe(true);
+    expect(a.signal.reason).toBe(idle.signal.reason);
+
+    const busy = new AbortController();
+    const b = afterGrace(busy.signal, 1_000, () => true);
+    busy.abort(new Error("SIGTERM"));
+    vi.advanceTimersByTime(999);
+    expect(b.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(b.signal.aborted).toBe(true);
+  });
+
+  it("never aborts once disposed", () => {
+    vi.useFakeTimers();
+    const c = new AbortController();
+    const g = afterGrace(c.signal, 1_000, () => true);
+    c.abort();
+    g.dispose();
+    vi.advanceTimersByTime(5_000);
+    expect(g.signal.aborted).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import type { DocumentModel } from "../../src/model/document.js";
 import { figureBlocks } from "../../src/model/document.js";
 import { figureContent } from "../../src/plan/figure-content.js";
+import { documentTitle } from "../../src/model/title.js";
 import type { Plan } from "../../src/model/plan.js";
 import { documentHeader, systemPrompt } from "../../src/plan/prompts.js";
 import { estimateTextTokens } from "../../src/budget/tokens.js";
@@ -15,7 +16,46 @@ export function requestText(r: Plan["requests"][number]): string {
   return r.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
 
+/** the chars of a needle that occurrences() hashes: every needle it is given is at least this long */
+const ANCHOR = 64;
+
+/**
+ * Where each needle (at least ANCHOR chars) starts in `hay`, every occurrence (overlapping ones
+ * too), as indexOf would find them: one pass of a rolling hash over the first ANCHOR chars, each
+ * hit checked in full. Searching a 2000-page document's text once per block took seconds.
+ */
+function occurrences(hay: string, needles: Iterable<string>): Map<string, number[]> {
+  const B = 257;
+  let top = 1; // B^(ANCHOR-1) mod 2^32
+  for (let i = 1; i < ANCHOR; i++) top = Math.imul(top, B);
+  const hashOf = (s: string, from: number) => {
+    let h = 0;
+    for (let i = from; i < from + ANCHOR; i++) h = (Math.imul(h, B) + s.charCodeAt(i)) | 0;
+    return h;
+  };
+  const byHash = new Map<number, string[]>();
+  const out = new Map<string, number[]>();
+  for (const n of needles) {
+    if (out.has(n)) continue;
+    out.set(n, []);
+    const h = hashOf(n, 0);
+    const list = byHash.get(h);
+    if (list) list.push(n);
+    else byHash.set(h, [n]);
+  }
+  if (hay.length < ANCHOR) return out;
+  let h = hashOf(hay, 0);
+  for (let i = 0; ; i++) {
+    for (const n of byHash.get(h) ?? []) if (hay.startsWith(n, i)) out.get(n)!.push(i);
+    if (i + ANCHOR >= hay.length) break;
+    h = (Math.imul(h - Math.imul(hay.charCodeAt(i), top), B) + hay.charCodeAt(i + ANCHOR)) | 0;
+  }
+  return out;
+}
+
 export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: ModelProfile): void {
+  const texts = new Map(plan.requests.map((r) => [r, requestText(r)]));
+  const textOf = (r: Plan["requests"][number]) => texts.get(r)!;
   const limit = plan.window - plan.outputReserve;
   // 1. no request's estimate exceeds the window minus the output reserve; images within the cap
   for (const r of plan.requests) {
@@ -33,12 +73,12 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
   const figureIds = figureBlocks(doc).filter((f) => figureContent(f) !== "text").map((f) => f.id);
   expect(content.flatMap((r) => r.figureIds)).toEqual(figureIds);
   for (const f of figureBlocks(doc).filter((f) => figureContent(f) === "text")) {
-    expect(content.filter((r) => requestText(r).includes(`Figure ${f.id} (page `))).toHaveLength(1);
+    expect(content.filter((r) => textOf(r).includes(`Figure ${f.id} (page `))).toHaveLength(1);
   }
   for (const r of content) {
     const shown = r.parts.flatMap((p) => (p.type === "image" ? [p.figureId] : p.type === "sheet" ? p.cells.map((c) => c.figureId) : []));
     expect([...shown].sort()).toEqual([...r.figureIds].sort());
-    for (const id of r.figureIds) expect(requestText(r)).toContain(`Figure ${id} (page `);
+    for (const id of r.figureIds) expect(textOf(r)).toContain(`Figure ${id} (page `);
   }
 
   // 2b. legibility: no figure is sent (alone or in a sheet cell) with its smallest text under the
@@ -68,7 +108,7 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
   }
 
   // 3. every text block exactly once across content requests, in order
-  const title = doc.source.title?.trim() || doc.source.path.split(/[\\/]/).pop()!.replace(/\.pdf$/i, "");
+  const title = documentTitle(doc);
   const bodies = content
     .map((r, i) => {
       const header = documentHeader({
@@ -78,13 +118,17 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
         kind: r.kind,
         ...(r.kind === "map" ? { part: { index: i + 1, of: content.length, pages: r.pages } } : {}),
       });
-      const text = requestText(r);
+      const text = textOf(r);
       expect(text.startsWith(header)).toBe(true);
       return text.slice(header.length);
     })
     .join("");
   const docText = doc.pages.flatMap((pg) => pg.blocks.map((b) => (b.type === "figure" ? "" : b.text.trim()))).join("\n");
-  const once = (text: string) => docText.indexOf(text) === docText.lastIndexOf(text);
+  // a long block: more than 80 chars
+  const longTexts = doc.pages.flatMap((pg) => pg.blocks.flatMap((b) => (b.type !== "figure" && b.text.trim().length > 80 ? [b.text.trim()] : [])));
+  const inDoc = occurrences(docText, longTexts);
+  const inBodies = occurrences(bodies, longTexts);
+  const once = (text: string) => inDoc.get(text)!.length === 1;
   let from = 0;
   for (const page of doc.pages) {
     for (const b of page.blocks) {
@@ -94,13 +138,13 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
       expect(at, `block on page ${page.number} missing or out of order`).toBeGreaterThanOrEqual(0);
       from = at + text.length;
       // a long block that occurs once in the document occurs once in the requests
-      if (text.length > 80 && once(text)) expect(bodies.indexOf(text, from), `block repeated: ${text.slice(0, 60)}`).toBe(-1);
+      if (text.length > 80 && once(text)) expect(inBodies.get(text)!.find((p) => p >= from) ?? -1, `block repeated: ${text.slice(0, 60)}`).toBe(-1);
     }
   }
 
   // 4. the estimate counts the text as sent: recounting the parts agrees within rounding
   for (const r of content) {
-    const recount = estimateTextTokens(r.system, profile) + estimateTextTokens(requestText(r), profile);
+    const recount = estimateTextTokens(r.system, profile) + estimateTextTokens(textOf(r), profile);
     expect(recount).toBeLessThanOrEqual(r.textTokens + 2);
     expect(recount).toBeGreaterThanOrEqual(Math.floor(r.textTokens * 0.97) - 2);
   }

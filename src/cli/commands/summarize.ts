@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { addTimeLimitOptions, type TimeLimitCliOptions } from "../time-limits.js";
 import type { CommandContext } from "../program.js";
-import { DEFAULT_GRACE_MS } from "../stop.js";
+import { DEFAULT_GRACE_MS } from "../../llm/slots.js";
 import { CONFIG_ENV } from "../config-file.js";
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_OUT_DIR, DEFAULT_REQUESTS } from "../../defaults.js";
 import type { SummarizeOptions } from "../../pipeline/document.js";
@@ -77,11 +77,20 @@ function registerTask(program: Command, ctx: CommandContext, task: Task, descrip
     // loaded on use, so `extract` and `--help` start without the model side's modules;
     // folders, globs and several files run as a batch (src/batch): concurrency, index, resume, budget
     const { isBatchInput } = await import("../batch-command.js");
-    const { runBatchTask, runTask } = await import("../task-run.js");
+    const { runDocuments, runOneDocument } = await import("../task-run.js");
     const { withStdinInput } = await import("../stdin.js");
     ctx.io.stop.setGrace(o.grace * 1000);
     ctx.setExitCode(
-      await withStdinInput(inputs, o.name, async (paths) => (o.batchApi || o.shard !== undefined || (await isBatchInput(paths)) ? runBatchTask(task, paths, o, ctx.io) : runTask(task, paths, o, ctx.io)), ctx.io.stdin),
+      await withStdinInput(
+        inputs,
+        o.name,
+        async (paths) =>
+          // the budget of --max-cost lives in the batch runner, for one document as for many
+          o.batchApi || o.shard !== undefined || o.maxCost !== undefined || (await isBatchInput(paths))
+            ? runDocuments(task, paths, o, ctx.io)
+            : runOneDocument(task, paths[0], o, ctx.io),
+        ctx.io.stdin,
+      ),
     );
   });
 }

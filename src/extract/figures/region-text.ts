@@ -15,7 +15,7 @@ export interface FigureText {
 export function figureText(lines: TextLine[], bodySize: number): FigureText | undefined {
   const kept = lines.filter((l) => l.text.trim() !== "");
   if (kept.length === 0) return undefined;
-  const grid = tableGrid(kept.flatMap(splitCells));
+  const grid = refinedGrid(kept);
   if (grid) return { text: markdownTable(grid), table: true };
   const ordered = readingOrder(kept, bodySize);
   const paragraphs = buildParagraphs(ordered, bodySize).map((p) => p.text.trim()).filter((t) => t);
@@ -65,10 +65,22 @@ export function tableGrid(lines: TextLine[]): string[][] | undefined {
   return merged.length >= 2 ? merged : undefined;
 }
 
-/** a line with wide gaps is one piece per cell */
-function splitCells(line: TextLine): TextLine[] {
-  if (!line.cells) return [line];
-  return line.cells.map((c) => ({ ...line, text: c.text, bbox: [c.x0, line.bbox[1], c.x1, line.bbox[3]], cells: undefined }));
+/**
+ * The grid from the lines' cells; once that is a table, its columns are split further where every
+ * row leaves a narrower gutter (two columns set a little over a word space apart would otherwise
+ * read as one). The finer pieces alone never make a table of text that is not one.
+ */
+function refinedGrid(lines: TextLine[]): string[][] | undefined {
+  const coarse = tableGrid(lines.flatMap((l) => splitCells(l, l.cells)));
+  if (!coarse || !lines.some((l) => l.pieces)) return coarse;
+  const fine = tableGrid(lines.flatMap((l) => splitCells(l, l.pieces ?? l.cells)));
+  return fine && fine[0].length > coarse[0].length ? fine : coarse;
+}
+
+/** a line with gaps is one piece per cell */
+function splitCells(line: TextLine, parts: TextLine["cells"]): TextLine[] {
+  if (!parts) return [line];
+  return parts.map((c) => ({ ...line, text: c.text, bbox: [c.x0, line.bbox[1], c.x1, line.bbox[3]], cells: undefined, pieces: undefined }));
 }
 
 function markdownTable(rows: string[][]): string {

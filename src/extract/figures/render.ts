@@ -7,6 +7,7 @@ import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
 import { watchWork } from "../pdfjs/work-watch.js";
+import { watchCanvasCalls } from "./canvas-watch.js";
 import { sizeForText } from "./legibility.js";
 import { limitTilingPattern } from "./pattern-limit.js";
 import { textLineHeightPx } from "./scan-text-height.js";
@@ -117,6 +118,7 @@ export async function drawRegion(
         rendering.cancel();
       })
     : () => undefined;
+  if (opts.timeoutMs) watchCanvasCalls(ctx, () => cancelled);
   try {
     await rendering.promise;
   } catch (err) {

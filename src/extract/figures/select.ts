@@ -18,6 +18,13 @@ const MERGE_GAP = 6;
 /** A region smaller than this (points²) or thinner than MIN_SIDE is a mark, not a figure. */
 const MIN_AREA = 1800;
 const MIN_SIDE = 18;
+/**
+ * A lone picture below MIN_AREA is still one (a seal, a QR code, a portrait) when it is at least
+ * this wide and high (points) and its source has the pixels to show something; icons and bullets
+ * are smaller or coarser.
+ */
+const SMALL_PICTURE_SIDE = 24;
+const SMALL_PICTURE_PX = 64;
 /** Row rules of one table are at most this far apart (points): a row of a few wrapped lines. */
 const ROW_GAP = 48;
 
@@ -29,12 +36,18 @@ interface Element {
   figureLike: boolean;
   /** plain rules/boxes with text inside (tables, framed text) or hollow frames: joins nothing */
   textBox: boolean;
+  /** drawn shapes (curves, gradients, detailed outlines) clear of text, too small to be a figure alone */
+  shapes?: boolean;
+  /** of those, painted with a gradient or pattern, or one solid shape: a picture, not lettering */
+  pictorial?: boolean;
 }
 
 interface Group {
   bbox: BBox;
   elements: Element[];
   caption?: Caption;
+  /** small drawn pieces that together make a picture (an emblem beside its wordmark) */
+  composite?: boolean;
 }
 
 export function selectFigures(candidates: PageFigureCandidates[], layouts: PageLayout[]): FigureRegion[][] {
@@ -134,7 +147,8 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
     const figureLike =
       big && ((onlyRules ? d.paths >= 6 && cover < 0.15 && !hollow : cover < 0.5 && d.segments >= 8) || ((painted || solidShape) && cover < 0.15));
     const textBox = onlyRules && (cover >= 0.15 || hollow);
-    elements.push({ bbox: d.bbox, drawing: d, figureLike, textBox });
+    const shapes = !figureLike && !textBox && cover < 0.15 && (painted || solidShape || (!onlyRules && d.segments >= 8));
+    elements.push({ bbox: d.bbox, drawing: d, figureLike, textBox, shapes, pictorial: shapes && (painted || solidShape) });
   }
 
   const captions = findCaptions(
@@ -151,7 +165,12 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
     MERGE_GAP,
   ).map((idx) => {
     const els = idx.map((i) => joinable[i]);
-    return { bbox: els.map((e) => e.bbox).reduce(union), elements: els };
+    const bbox = els.map((e) => e.bbox).reduce(union);
+    // pieces each too small to count (a logo's emblem and its lettering) count together when
+    // they are all drawn shapes, one of them is pictorial (lettering drawn as outlines alone is
+    // not) and no text is set over them
+    const composite = els.length >= 2 && els.every((e) => e.shapes) && els.some((e) => e.pictorial) && textCoverage(bbox, lines) < 0.15;
+    return { bbox, elements: els, composite };
   });
   for (const e of elements) if (e.textBox) groups.push({ bbox: e.bbox, elements: [e] });
   // a chart's title, legend and tick labels are part of it, and they can sit between the drawing
@@ -178,7 +197,7 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   }
   const figures: Group[] = [];
   for (const [cap, gs] of byCaption) {
-    const merged: Group = { bbox: gs.map((g) => g.bbox).reduce(union), elements: gs.flatMap((g) => g.elements), caption: cap };
+    const merged: Group = { bbox: gs.map((g) => g.bbox).reduce(union), elements: gs.flatMap((g) => g.elements), caption: cap, composite: gs.some((g) => g.composite) };
     if (isFigure(merged, pageArea, true)) figures.push(merged);
     else loose.push(...gs.map((g) => ({ ...g, caption: undefined })));
   }
@@ -227,14 +246,23 @@ function sourceScale(im: ImagePlacement): number | undefined {
 }
 
 function isFigure(g: Group, pageArea: number, captioned: boolean): boolean {
+  if (smallPicture(g)) return true;
   if (area(g.bbox) < MIN_AREA || width(g.bbox) < MIN_SIDE || height(g.bbox) < MIN_SIDE) return false;
   const imageArea = g.elements.reduce((s, e) => s + (e.image ? area(e.bbox) : 0), 0);
-  const hasDrawing = g.elements.some((e) => e.figureLike);
+  const hasDrawing = g.composite === true || g.elements.some((e) => e.figureLike);
   if (!g.elements.some((e) => e.image) && area(g.bbox) >= 0.85 * pageArea) return false;
   if (imageArea >= MIN_AREA || hasDrawing) return true;
   // a captioned ruled drawing ("Figure 9" drawn as a table, or a "Table 2" exhibit) is a figure
   // when it has some substance; an uncaptioned ruled table is just text
   return captioned && g.caption !== undefined && g.elements.some((e) => e.drawing && e.drawing.paths >= 4);
+}
+
+function smallPicture(g: Group): boolean {
+  const im = g.elements.length === 1 ? g.elements[0].image : undefined;
+  if (!im || im.mask) return false;
+  const w = width(im.bbox);
+  const h = height(im.bbox);
+  return w >= SMALL_PICTURE_SIDE && h >= SMALL_PICTURE_SIDE && im.pixelWidth >= SMALL_PICTURE_PX && im.pixelHeight >= SMALL_PICTURE_PX;
 }
 
 function nearestCaption(

@@ -6,6 +6,8 @@ import type { BBox, Block, FigureBlock, HeadingBlock } from "../../model/documen
 import { mostlyRightToLeft } from "./bidi.js";
 import { readingOrder, type OrderedItem } from "./columns.js";
 import { figureText } from "../figures/region-text.js";
+import { captionKind } from "../figures/captions.js";
+import { placeInserts } from "./inserts.js";
 import { headingStyle, type HeadingScale, type HeadingStyle, type OutlineTitle } from "./headings.js";
 import { buildParagraphs, SENTENCE_END } from "./paragraphs.js";
 import type { FigureRegion, PageLayout, TextLine } from "../types.js";
@@ -81,8 +83,9 @@ export function buildPageBlocks(
     blocks.push({
       type: "figure",
       id: `p${layout.number}-f${figureNo}`,
-      // a ruled drawing whose text falls into rows and columns is a table
-      kind: inner?.table && region.kind === "vector" ? "table" : region.kind,
+      // a ruled drawing whose text falls into rows and columns, or that its caption calls a table,
+      // is a table (a picture is counted apart from tables, as readers and Docling count them)
+      kind: region.kind === "vector" && (inner?.table || captionKind(region.caption ?? "") === "table") ? "table" : region.kind,
       bbox: region.bbox.map((v) => Math.round(v * 10) / 10) as BBox,
       ...(region.caption ? { caption: region.caption } : {}),
       ...(inner ? { text: inner.text } : {}),
@@ -91,5 +94,5 @@ export function buildPageBlocks(
     });
   }
   flushText();
-  return blocks;
+  return placeInserts(blocks);
 }

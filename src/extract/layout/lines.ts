@@ -179,6 +179,36 @@ export function groupRunsIntoLines(runs: Run[]): TextLine[] {
 
 /** a gap between runs wider than this many font sizes separates cells */
 const CELL_GAP = 1.5;
+/** and this, pieces: wider than a loose word space (about a third of the size), narrower than a cell gap */
+const PIECE_GAP = 0.8;
+
+type Piece = { text: string; x0: number; x1: number };
+
+/** the runs grouped where the gap before a run is wider than `gap` font sizes */
+function splitAtGaps(runs: Run[], gap: number): Piece[] {
+  const out: Piece[] = [];
+  let prevRight = -Infinity;
+  for (const r of runs) {
+    const g = r.x0 - prevRight;
+    const last = out[out.length - 1];
+    if (last && g <= gap * r.size) {
+      last.text += (g > 0.15 * r.size && !/\s$/.test(last.text) && !/^\s/.test(r.text) ? " " : "") + r.text;
+      last.x1 = Math.max(last.x1, r.x1);
+    } else out.push({ text: r.text, x0: r.x0, x1: r.x1 });
+    prevRight = Math.max(prevRight, r.x1);
+  }
+  return out.map((c) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim() }));
+}
+
+/** pieces of the line apart by more than a wide word space (table cells, label columns), and finer ones */
+function cellsOf(runs: Run[]): Pick<TextLine, "cells" | "pieces"> {
+  const cells = splitAtGaps(runs, CELL_GAP);
+  const pieces = splitAtGaps(runs, PIECE_GAP);
+  return {
+    ...(cells.length > 1 ? { cells } : {}),
+    ...(pieces.length > cells.length ? { pieces } : {}),
+  };
+}
 
 function toLine(runs: Run[]): TextLine {
   let text = "";
@@ -189,15 +219,8 @@ function toLine(runs: Run[]): TextLine {
   let glyphs = 0;
   let boldChars = 0, italicChars = 0, chars = 0;
   const fontCount = new Map<string, number>();
-  // pieces of the line apart by more than a wide word space: table cells, label columns
-  const cells: NonNullable<TextLine["cells"]> = [];
   for (const r of runs) {
     const gap = r.x0 - prevRight;
-    const cell = cells[cells.length - 1];
-    if (cell && gap <= CELL_GAP * r.size) {
-      cell.text += (gap > 0.15 * r.size && !/\s$/.test(cell.text) && !/^\s/.test(r.text) ? " " : "") + r.text;
-      cell.x1 = Math.max(cell.x1, r.x1);
-    } else cells.push({ text: r.text, x0: r.x0, x1: r.x1 });
     if (text && gap > 0.15 * r.size && !/\s$/.test(text) && !/^\s/.test(r.text)) text += " ";
     text += r.text;
     prevRight = Math.max(prevRight, r.x1);
@@ -231,6 +254,6 @@ function toLine(runs: Run[]): TextLine {
     bold: chars > 0 && boldChars / chars > 0.6,
     ...(chars > 0 && italicChars / chars > 0.6 ? { italic: true } : {}),
     fontName,
-    ...(cells.length > 1 ? { cells: cells.map((c) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim() })) } : {}),
+    ...cellsOf(runs),
   };
 }

@@ -2,7 +2,9 @@
  * Running headers, footers and page numbers: lines in the top or bottom band of a page whose text
  * (digits masked) repeats at the same place on several pages, or that are only a page number, and
  * that stand apart from the body text. A repeated line set in the flow of the body (a closing
- * sentence, a table row) is content and stays.
+ * sentence, a table row) is content and stays, and so does a numbered heading repeated on every
+ * page ("Chapter 2, page 31"): set larger than the body and differing from page to page by its
+ * numbers, where a running head is set at or below the body size or reads the same everywhere.
  */
 import type { PageLayout, TextLine } from "../types.js";
 
@@ -51,6 +53,27 @@ function apartFromBody(line: TextLine, zone: "top" | "bottom", page: PageLayout,
   return true;
 }
 
+/** The size most of the page's characters are set in, outside the bands (0 when there is none). */
+function bodySize(page: PageLayout): number {
+  const chars = new Map<number, number>();
+  for (const line of page.lines) {
+    if (zoneOf(line, page) || line.rotated || !line.fontSize) continue;
+    const size = Math.round(line.fontSize * 2) / 2;
+    chars.set(size, (chars.get(size) ?? 0) + line.text.length);
+  }
+  let best = 0;
+  let most = 0;
+  for (const [size, n] of chars) if (n > most) [best, most] = [size, n];
+  return best;
+}
+
+/** A line larger than the body whose repeats differ by their numbers is a numbered heading: content. */
+function numberedHeading(line: TextLine, page: PageLayout, repeats: Seen[]): boolean {
+  const body = bodySize(page);
+  if (body === 0 || line.fontSize < 1.2 * body) return false;
+  return new Set(repeats.map((s) => s.line.text.trim())).size > 1;
+}
+
 /** For each page (same order as the input), the indices of lines that are running heads. */
 export function findRunningHeads(pages: PageLayout[]): Set<number>[] {
   const seenPerKey = new Map<string, Seen[]>();
@@ -79,8 +102,9 @@ export function findRunningHeads(pages: PageLayout[]): Set<number>[] {
       }
       if (textPages < 2) return;
       // the same text at the same place on enough pages (counting this one)
-      const places = new Set((seenPerKey.get(`${zone}|${key}`) ?? []).filter((s) => samePlace(s.line, line)).map((s) => s.page));
-      if (places.size >= minRepeats && places.has(p)) out.set(i, zone);
+      const repeats = (seenPerKey.get(`${zone}|${key}`) ?? []).filter((s) => samePlace(s.line, line));
+      const places = new Set(repeats.map((s) => s.page));
+      if (places.size >= minRepeats && places.has(p) && !numberedHeading(line, page, repeats)) out.set(i, zone);
     });
     return out;
   });

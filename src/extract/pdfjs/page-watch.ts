@@ -30,26 +30,39 @@ export interface PageLimits {
 }
 
 class PageStalled extends Error {
-  constructor(readonly cause: "time" | "crash", detail: string) {
+  constructor(
+    readonly cause: "time" | "crash",
+    detail: string,
+    /** the deadline missed was the document's, not the page's own */
+    readonly documentLimit = false,
+  ) {
     super(detail);
   }
 }
 
+/** A deadline in ms from now, and whether it is the document's (shorter than the page's own). */
+interface Limit {
+  ms: number;
+  documentLimit?: boolean;
+}
+
 /**
- * Sends one request and waits for its answer, with a deadline per unit of progress: `started`
- * re-arms the deadline (a page begun), and a crash or a missed deadline rejects with PageStalled.
+ * Sends one request and waits for its answer, with a deadline per unit of progress: `rearm`
+ * starts the deadline again (a page or a figure done), and a crash or a missed deadline rejects
+ * with PageStalled.
  */
 function callWatched(
   w: PdfWorker,
   req: WorkerRequest,
-  limitMs: number,
+  limit: number | (() => Limit),
   onProgress: (p: Parameters<NonNullable<Parameters<PdfWorker["call"]>[1]>>[0], rearm: () => void) => void,
 ): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const rearm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => reject(new PageStalled("time", `no answer within ${Math.round(limitMs / 1000)} s`)), limitMs);
+      const { ms, documentLimit } = typeof limit === "number" ? { ms: limit } : limit();
+      timer = setTimeout(() => reject(new PageStalled("time", `no answer within ${Math.round(ms / 1000)} s`, documentLimit)), Math.max(0, ms));
     };
     rearm();
     w.call(req, (p) => onProgress(p, rearm)).then(
@@ -80,7 +93,7 @@ export async function analyzePagesWatched(slot: WorkerSlot, pages: number[], lim
         limits.pageTimeoutMs + limits.graceMs,
         (p, rearm) => {
           if (p.op === "page-text") texts.set(p.layout.number, p.layout);
-          else {
+          else if (p.op === "page") {
             done.push(p.analysis);
             onPage?.(p.analysis);
             rearm();
@@ -126,9 +139,10 @@ function stalledPage(n: number, layout: PageLayout | undefined, err: PageStalled
 }
 
 /**
- * Renders figures a page at a time, each page within its deadline; a page that stalls or crashes
- * the worker loses its figures (their items carry the error) and the worker is replaced. Pages
- * not started before `deadline` (the document's) are not rendered.
+ * Renders figures a page at a time, each figure within its deadline; a figure that stalls or
+ * crashes the worker loses itself and the page's figures after it (their items carry the error),
+ * and the worker is replaced. Figures not drawn before `deadline` (the document's) are left out as
+ * LATE.
  */
 export async function renderWatched(
   slot: WorkerSlot,
@@ -136,7 +150,7 @@ export async function renderWatched(
   maxSide: number,
   /** work one figure may take (cancelled in the worker past it) */
   pageTimeoutMs: number,
-  /** past this on the clock the worker is stopped */
+  /** past this on the clock with no figure done, the worker is stopped */
   limitMs: number,
   deadline: number,
 ): Promise<RenderedItem[]> {
@@ -154,14 +168,29 @@ export async function renderWatched(
       for (const it of list) out.push({ key: it.key, error: LATE });
       continue;
     }
+    const drawn = new Map<string, RenderedItem>();
+    // each figure drawn re-arms the limit: several slow figures on one page are not one stall
+    const limit = (): Limit => {
+      const toDeadline = deadline - Date.now();
+      return toDeadline < limitMs ? { ms: toDeadline, documentLimit: true } : { ms: limitMs };
+    };
     try {
-      const reply = await callWatched(slot.worker, { op: "render", items: list, maxSide, pageTimeoutMs }, Math.min(limitMs, left), () => undefined);
+      const reply = await callWatched(slot.worker, { op: "render", items: list, maxSide, pageTimeoutMs }, limit, (p, rearm) => {
+        if (p.op !== "figure") return;
+        drawn.set(p.item.key, p.item);
+        rearm();
+      });
       if (reply.op !== "rendered") throw new Error(reply.op === "error" ? reply.message : `unexpected ${reply.op}`);
-      out.push(...reply.items);
+      for (const it of list) out.push(drawn.get(it.key) ?? { key: it.key, error: "no image" });
     } catch (err) {
       if (!(err instanceof PageStalled)) throw err;
-      const why = err.cause === "time" ? `drawing page ${page} took longer than ${Math.round(Math.min(limitMs, left) / 1000)} s` : `drawing page ${page} crashed the PDF reader (${err.message})`;
-      for (const it of list) out.push({ key: it.key, error: why });
+      const why =
+        err.documentLimit
+          ? LATE
+          : err.cause === "time"
+            ? `drawing a figure of page ${page} took longer than ${Math.round(limitMs / 1000)} s`
+            : `drawing page ${page} crashed the PDF reader (${err.message})`;
+      for (const it of list) out.push(drawn.get(it.key) ?? { key: it.key, error: why });
       await slot.replace();
     }
   }

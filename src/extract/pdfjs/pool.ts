@@ -41,6 +41,12 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 /** a worker's JS heap limit: well above what real documents need (its heap after a document stays under 100 MB) */
 const WORKER_HEAP_MB = 384;
 
+/** the heap limit of a new worker: LONGDOC_WORKER_HEAP_MB lowers it (tests exhaust a worker's heap with it) */
+function workerHeapMb(): number {
+  const set = Number(process.env.LONGDOC_WORKER_HEAP_MB);
+  return Number.isFinite(set) && set > 0 ? Math.min(set, WORKER_HEAP_MB) : WORKER_HEAP_MB;
+}
+
 export class PdfWorker {
   private readonly worker: Worker;
   private pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (p: WorkerProgress) => void };
@@ -49,6 +55,8 @@ export class PdfWorker {
   opens = 0;
   /** the worker's JS heap after its last close (MB), as it reported */
   heapAfterCloseMb = 0;
+  /** the heap limit it was started with */
+  readonly heapLimitMb = workerHeapMb();
 
   constructor() {
     const { url, execArgv } = workerEntry();
@@ -56,9 +64,9 @@ export class PdfWorker {
     // past it the worker dies, and extract() skips that page and goes on with a fresh worker
     // (its console is silenced in worker.ts: a piped stderr stream would keep an idle worker's
     // process alive even after unref())
-    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: this.heapLimitMb } });
     this.worker.on("message", (msg: WorkerReply | WorkerProgress) => {
-      if (msg.op === "page-text" || msg.op === "page") {
+      if (msg.op === "page-text" || msg.op === "page" || msg.op === "figure") {
         this.pending?.progress?.(msg);
         return;
       }
@@ -127,6 +135,11 @@ export function acquireWorker(): PdfWorker {
   let w: PdfWorker | undefined;
   while ((w = idle.pop())) {
     if (!w.alive) continue;
+    // one started under another heap limit than the one asked for now is not reused
+    if (w.heapLimitMb !== workerHeapMb()) {
+      void w.terminate();
+      continue;
+    }
     w.hold(true);
     if (idle.length === 0) clearTimeout(idleTimer);
     return w;

@@ -62,14 +62,17 @@ export interface RenderedItem {
 /** Messages a worker sends while a request is in flight (not its answer). */
 export type WorkerProgress =
   | { op: "page-text"; layout: PageLayout }
-  | { op: "page"; analysis: PageAnalysis };
+  | { op: "page"; analysis: PageAnalysis }
+  /** one figure drawn (or failed) of a render request: each is kept as it comes, and re-arms the page's limit */
+  | { op: "figure"; item: RenderedItem };
 
 export type WorkerReply =
   | { op: "opened"; meta: DocMeta }
   | { op: "analyzed" }
   | { op: "outlined"; outline: OutlineEntry[] }
   | { op: "counted"; pages?: number }
-  | { op: "rendered"; items: RenderedItem[] }
+  /** the figures came one by one as "figure" progress */
+  | { op: "rendered" }
   /** heapUsedMb: the worker's JS heap after closing, so the pool can retire a grown worker */
   | { op: "closed"; heapUsedMb?: number }
   | { op: "error"; name: string; message: string };

@@ -130,8 +130,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       await paintDeferredJpegs();
       await redecodeBlankSharedImages(opened!.doc, req.items[0]?.page);
       await opened!.outlines.beforeRender();
-      const items: RenderedItem[] = [];
-      const transfer: ArrayBuffer[] = [];
+      // each figure goes to the main thread as soon as it is drawn: a later figure that stalls the
+      // worker then costs itself and the ones after it, not the page's figures already drawn
       for (const [k, item] of req.items.entries()) {
         let page;
         try {
@@ -140,17 +140,17 @@ async function handle(req: WorkerRequest): Promise<void> {
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
           const minTextPx = r.minTextPx ? { minTextPx: r.minTextPx } : {};
-          items.push({ key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}), ...minTextPx });
-          transfer.push(data.buffer as ArrayBuffer);
+          const done: RenderedItem = { key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}), ...minTextPx };
+          send({ op: "figure", item: done }, [data.buffer as ArrayBuffer]);
         } catch (err) {
-          items.push({ key: item.key, error: oneLine((err as Error)?.message ?? String(err)) });
+          send({ op: "figure", item: { key: item.key, error: oneLine((err as Error)?.message ?? String(err)) } });
         } finally {
           // decoded images of a photo-heavy page are large: free them before the next page (the
           // page's other figures, which come next, reuse its operator list and images)
           if (req.items[k + 1]?.page !== item.page) page?.cleanup();
         }
       }
-      send({ op: "rendered", items }, transfer);
+      send({ op: "rendered" });
       return;
     }
     case "close": {

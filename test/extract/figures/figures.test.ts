@@ -255,6 +255,17 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     }
   }
 
+  // Docling's labelled ground truth counts pictures apart from tables: so do these checks
+  const pictures = (ex: Extraction) => figureBlocks(ex.document).filter((f) => f.kind !== "table");
+  const perPage = (figs: { id: string }[]) => {
+    const out: Record<number, number> = {};
+    for (const f of figs) {
+      const page = Number(/^p(\d+)-/.exec(f.id)![1]);
+      out[page] = (out[page] ?? 0) + 1;
+    }
+    return out;
+  };
+
   it("amt_handbook_sample.pdf: 18 fragments make exactly the 2 captioned figures", async () => {
     const ex = await run("real/amt_handbook_sample.pdf");
     const figs = figureBlocks(ex.document);
@@ -262,25 +273,31 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     await checkImages("amt", ex);
   }, 120_000);
 
-  it("picture_classification.pdf: 2 figures", async () => {
+  it("picture_classification.pdf: the 2 pictures", async () => {
     const ex = await run("real/picture_classification.pdf");
+    expect(pictures(ex)).toHaveLength(2);
     expect(figureBlocks(ex.document)).toHaveLength(2);
     await checkImages("pc", ex);
   }, 120_000);
 
-  it("normal_4pages.pdf: 3 ± 1 figures", async () => {
+  it("normal_4pages.pdf: Docling's 3 pictures (a corner emblem, a drawn logo in two pieces, a small seal) and its table", async () => {
     const ex = await run("real/normal_4pages.pdf");
-    const n = figureBlocks(ex.document).length;
-    expect(n).toBeGreaterThanOrEqual(2);
-    expect(n).toBeLessThanOrEqual(4);
+    expect(perPage(pictures(ex))).toEqual({ 1: 2, 4: 1 });
+    // the shaded title band is text, not a picture; the ruled "[표 1]" is a table
+    expect(figureBlocks(ex.document).filter((f) => f.kind === "table").map((f) => f.caption)).toEqual(["[표 1] 감염병예방법 제2조제2호 개정전·후 비교"]);
     await checkImages("n4", ex);
   }, 120_000);
 
-  it("redp5110_sampled.pdf: 17 ± 3 figures", async () => {
+  it("redp5110_sampled.pdf: pictures only where Docling has them (14 of its 17), its 4 captioned tables as tables", async () => {
     const ex = await run("real/redp5110_sampled.pdf");
-    const n = figureBlocks(ex.document).length;
-    expect(n).toBeGreaterThanOrEqual(14);
-    expect(n).toBeLessThanOrEqual(20);
+    // Docling's pictures per page; missed: the "Redpaper" wordmark set in a font (p1), a small
+    // IBM logo 14 pt high (p3), the back cover's IBM logo just under the size floor (p18)
+    const docling: Record<number, number> = { 1: 3, 3: 2, 4: 2, 5: 1, 7: 1, 10: 1, 11: 1, 14: 2, 15: 2, 18: 2 };
+    const found = perPage(pictures(ex));
+    for (const [page, n] of Object.entries(found)) expect(n, `page ${page}`).toBeLessThanOrEqual(docling[Number(page)] ?? 0);
+    expect(pictures(ex).length).toBeGreaterThanOrEqual(14);
+    const tables = figureBlocks(ex.document).filter((f) => f.kind === "table").map((f) => /^Table (\d+-\d+)/.exec(f.caption ?? "")?.[1]);
+    expect(tables).toEqual(["2-1", "2-2", "3-1", "3-2"]);
     await checkImages("redp", ex);
   }, 180_000);
 
@@ -291,6 +308,10 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     for (const n of [2, 5, 6, 7, 8, 9, 10, 11, 12]) expect(numbers.filter((x) => x === n), `Figure ${n}`).toHaveLength(1);
     // nothing uncaptioned: an uncaptioned region there would be a fragment
     expect(figs.every((f) => f.caption)).toBe(true);
+    // Figure 9 is a table whose first two columns are set only a little over a word space apart
+    const tags = figs.find((f) => f.caption?.startsWith("Figure 9."));
+    expect(tags?.kind).toBe("table");
+    expect(tags?.text?.split("\n").slice(0, 3)).toEqual(["| Tag | JS Type | Description |", "| --- | --- | --- |", "| xx1 | number | 31-bit integer representation |"]);
     await checkImages("tm", ex);
   }, 180_000);
 

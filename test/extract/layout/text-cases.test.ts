@@ -72,6 +72,14 @@ describe("text inside figures", () => {
     for (const p of onBands) expect(paragraphs, p).toContain(norm(p));
   });
 
+  it("splits table columns set only a little more than a word space apart, and joins a wrapped cell", () => {
+    const { page, caption, rows } = truth.narrowTable;
+    const table = figures().find((b) => b.page === page && b.caption === caption);
+    expect(table?.kind).toBe("table");
+    const want = [`| ${rows[0].join(" | ")} |`, `|${rows[0].map(() => " --- ").join("|")}|`, ...rows.slice(1).map((r) => `| ${r.join(" | ")} |`)].join("\n");
+    expect(table!.text).toBe(want);
+  });
+
   it("sends a recovered table as text and a labelled picture as image and text", () => {
     const units = buildUnits(doc, { profile: { safetyFactor: 1.1 } });
     const table = figures().find((b) => b.kind === "table")!;
@@ -161,6 +169,17 @@ describe("code listings and composed characters", () => {
     const at = md.indexOf(fence);
     expect(md.lastIndexOf("The pressure logger runs the following check", at)).toBeGreaterThan(-1);
     expect(md.indexOf("The check returns vent", at)).toBeGreaterThan(at);
+  });
+
+  it("sets a listing and its caption after the sentence they interrupt at a column break", () => {
+    const { page, paragraph, code, caption } = truth.interrupted;
+    const blocks = doc.pages[page - 1].blocks.filter((b) => b.type !== "figure").map((b) => norm(b.text));
+    const whole = blocks.indexOf(norm(paragraph));
+    expect(whole, "the sentence is one paragraph").toBeGreaterThan(-1);
+    const listing = blocks.findIndex((t) => t.includes(norm(code[0])));
+    const cap = blocks.indexOf(norm(caption));
+    expect([whole < listing, listing < cap]).toEqual([true, true]);
+    expect(md).toContain("```\n" + code.join("\n") + "\n```");
   });
 
   it("composes spacing accents drawn as their own glyphs", () => {

@@ -50,6 +50,14 @@ describe.skipIf(!hasCorpus)("text extraction on the corpus", () => {
     expect(item).toContain("cover a program, representing nested loops as nested trace trees.");
   });
 
+  it("finishes the sentence that crosses p. 2's column break before the listing and figures set above its second half", () => {
+    const blocks = tracemonkey.pages[1].blocks;
+    const sentence = blocks.findIndex((b) => b.type === "paragraph" && b.text.includes("we evaluate our dynamic compiler based on a set of industry benchmarks."));
+    const listing = blocks.findIndex((b) => b.type === "paragraph" && b.text.includes("\n") && b.text.includes("for (var i = 2; i < 100; ++i)"));
+    expect(sentence).toBeGreaterThan(-1);
+    expect(listing).toBeGreaterThan(sentence);
+  });
+
   it("detects headings from font size and weight", () => {
     const hs = headings(tracemonkey);
     const title = hs.find((h) => h.text.startsWith("Trace-based Just-in-Time Type Specialization"));

@@ -1,0 +1,56 @@
+/**
+ * A page that exhausts the pdf.js worker's heap costs that page, not the document: the worker is
+ * replaced and the pages after it are read. The worker's limit is lowered (LONGDOC_WORKER_HEAP_MB,
+ * read when a worker starts) so that a page whose forms double 30 levels deep fills it long before
+ * its time or operator limits would cut it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HELVETICA, RawPdf, textLines } from "../../../scripts/fixtures/raw-pdf.js";
+import { extract } from "../../../src/extract/index.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "longdoc-worker-heap-"));
+const saved = process.env.LONGDOC_WORKER_HEAP_MB;
+beforeAll(() => {
+  process.env.LONGDOC_WORKER_HEAP_MB = "64";
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env.LONGDOC_WORKER_HEAP_MB;
+  else process.env.LONGDOC_WORKER_HEAP_MB = saved;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** three pages of text; the second also draws a chain of forms that doubles 30 levels deep */
+function heapBombInTheMiddle(): string {
+  const pdf = new RawPdf();
+  const font = pdf.add(HELVETICA);
+  let below = pdf.stream("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] >>", "0 0 1 rg 0 0 10 10 re f\n");
+  for (let level = 1; level <= 30; level++) {
+    below = pdf.stream(`<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /XObject << /F ${below} 0 R >> >> >>`, "/F Do /F Do\n");
+  }
+  const pages = [1, 2, 3].map((n) => {
+    const text = textLines([{ text: `Page ${n} says hello from paragraph number ${n}`, x: 72, y: 100 }], 842);
+    const contents = pdf.stream("<< >>", `${text}\n${n === 2 ? "/Top Do" : ""}\n`);
+    return `/MediaBox [0 0 595 842] /Resources << /Font << /F1 ${font} 0 R >> /XObject << /Top ${below} 0 R >> >> /Contents ${contents} 0 R`;
+  });
+  pdf.catalog(pages);
+  const file = join(tmp, "heap-bomb-in-the-middle.pdf");
+  writeFileSync(file, pdf.build());
+  return file;
+}
+
+describe("a worker whose heap runs out", () => {
+  it("costs one page: the document finishes with that page's warning and the other pages' text", { timeout: 180_000 }, async () => {
+    // limits far above what the page reaches before the heap is full
+    const { document } = await extract(heapBombInTheMiddle(), { pageTimeoutMs: 120_000, timeoutMs: 170_000 });
+    expect(document.pages).toHaveLength(3);
+    const text = (n: number) => document.pages[n - 1].blocks.map((b) => ("text" in b ? b.text : "")).join(" ");
+    expect(text(1)).toContain("Page 1 says hello");
+    expect(text(3)).toContain("Page 3 says hello");
+    const warnings = document.warnings.join("\n");
+    expect(warnings).toMatch(/page 2: .*crashed the PDF reader.*(heap|memory)/i);
+    expect(warnings).not.toMatch(/page [13]: /);
+  });
+});
