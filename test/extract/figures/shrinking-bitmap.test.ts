@@ -8,13 +8,16 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { installJpegDecoder } from "../../../src/extract/figures/jpeg-decoder.js";
 import { installOffscreenCanvas, shrunkBitmaps } from "../../../src/extract/figures/offscreen-canvas.js";
 import { shrinkFactor, shrinkRgba } from "../../../src/extract/figures/shrinking-bitmap.js";
 import { makeScanJpeg } from "../../../scripts/fixtures/images.js";
 import { packBilevel } from "../../../scripts/fixtures/scan-pdf.js";
 import { repoRoot, testOutDir } from "../../support/paths.js";
 
-// before pdf.js first asks whether the platform has one (as the extraction workers do at boot)
+// before pdf.js first asks whether the platform has them (as the extraction workers do at boot;
+// pdf.js remembers the answer for the process, which test files share)
+installJpegDecoder();
 installOffscreenCanvas();
 
 const fixture = join(repoRoot, "fixtures/scans/flate-bilevel-600dpi.pdf");
