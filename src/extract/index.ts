@@ -241,6 +241,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
           continue;
         }
         for (const w of r.warnings ?? []) document.warnings.push(w);
+        // a page scan's floor was assumed from the body size until its pixels were seen
+        if (r.minTextPx) (block as { minTextPx?: number }).minTextPx = r.minTextPx;
         setFigureFile(block, r.mime === "image/png" ? "png" : r.mime === "image/jpeg" ? "jpg" : "webp", r.width, r.height);
         figures.set(block.id, { id: block.id, data: Buffer.from(r.data), mime: r.mime, width: r.width, height: r.height });
       }

@@ -16,7 +16,7 @@ import { figureBlocks, type Extraction } from "../../src/model/document.js";
 import { repoRoot } from "../support/paths.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
-const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like", "scanned-pages", "small-pictures"];
+const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like", "scanned-pages", "small-pictures", "scans/flate-bilevel-600dpi"];
 
 function readTruth(name: string): Truth {
   return JSON.parse(readFileSync(join(fixturesDir, `${name}.truth.json`), "utf8")) as Truth;

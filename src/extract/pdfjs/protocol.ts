@@ -55,6 +55,8 @@ export interface RenderedItem {
   error?: string;
   /** notes from rendering (e.g. a blank result) for the document's warnings */
   warnings?: string[];
+  /** a page scan's legibility floor, measured on its pixels */
+  minTextPx?: number;
 }
 
 /** Messages a worker sends while a request is in flight (not its answer). */
