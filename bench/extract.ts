@@ -6,10 +6,11 @@
  * Arguments filter by file name: `npm run bench:extract -- DA-619p failure` runs those two only;
  * `--runs N` (default 3) runs each side N times and reports the median of each (the same statistic
  * for both, so a noisy machine moves both columns alike); peak RSS is the highest of the runs.
- * Goals (issue 2): DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
+ * Goals: DA-619p.pdf ≤ 3× pdftotext's time; peak RSS < 400 MB on every file.
  * Page scans: files whose pages became page-scan figures are also timed against
- * `pdftoppm -scale-to 1540` over those pages (goal ≤ 3×), and two generated 4-page 600 dpi scans
- * (colour and grey JPEG, written to a temporary folder, never committed) run alongside the corpus;
+ * `pdftoppm -scale-to 1540` over those pages (goal ≤ 3×), and three generated 4-page 600 dpi scans
+ * (colour and grey JPEG, black-and-white Flate; written to a temporary folder, never committed) run
+ * alongside the corpus;
  * `--no-scans` leaves them out.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -160,15 +161,23 @@ function timePdftoppm(file: string, pages: number[], outDir: string): number {
   return ms;
 }
 
-/** Two 4-page 600 dpi scans (colour and grey JPEG pages), generated into a temporary folder. */
+/**
+ * Three 4-page 600 dpi scans (colour and grey JPEG pages, black-and-white Flate pages: the last go
+ * through pdf.js's own decoder), generated into a temporary folder.
+ */
 async function generatedScans(): Promise<string[]> {
   const { makeScannedPdf } = await import("../scripts/fixtures/scan-pdf.js");
   const dir = mkdtempSync(join(tmpdir(), "longdoc-bench-scans-"));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const kinds = [
+    { name: "colour", opts: { colour: true } },
+    { name: "grey", opts: { colour: false } },
+    { name: "bilevel-flate", opts: { encoding: "flate-bilevel" as const } },
+  ];
   const out: string[] = [];
-  for (const colour of [true, false]) {
-    const file = join(dir, `scan-600dpi-4p-${colour ? "colour" : "grey"}.pdf`);
-    writeFileSync(file, await makeScannedPdf({ pages: 4, dpi: 600, colour }));
+  for (const { name, opts } of kinds) {
+    const file = join(dir, `scan-600dpi-4p-${name}.pdf`);
+    writeFileSync(file, await makeScannedPdf({ pages: 4, dpi: 600, ...opts }));
     out.push(file);
   }
   return out;
@@ -188,7 +197,7 @@ async function main(): Promise<void> {
     .filter((f) => only.length === 0 || only.some((o) => f.toLowerCase().includes(o)))
     .sort()
     .map((f) => join(corpus, f));
-  if (withScans) process.stderr.write("  generating two 4-page 600 dpi scans...\n");
+  if (withScans) process.stderr.write("  generating three 4-page 600 dpi scans...\n");
   const files = [...corpusFiles, ...(withScans ? await generatedScans() : [])];
   const ppmDir = mkdtempSync(join(tmpdir(), "longdoc-bench-ppm-"));
   process.on("exit", () => rmSync(ppmDir, { recursive: true, force: true }));

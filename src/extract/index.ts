@@ -1,5 +1,5 @@
 /**
- * extract(): from a PDF file to the document model plus figure images (issue 2).
+ * extract(): from a PDF file to the document model plus figure images.
  * The pdf.js work runs in worker threads (time limit, both cores) borrowed from a pool that outlives
  * one document; cross-page passes run here.
  */
@@ -248,6 +248,8 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}, intern
           continue;
         }
         for (const w of r.warnings ?? []) document.warnings.push(w);
+        // a page scan's floor was assumed from the body size until its pixels were seen
+        if (r.minTextPx) (block as { minTextPx?: number }).minTextPx = r.minTextPx;
         setFigureFile(block, r.mime === "image/png" ? "png" : r.mime === "image/jpeg" ? "jpg" : "webp", r.width, r.height);
         figures.set(block.id, { id: block.id, data: Buffer.from(r.data), mime: r.mime, width: r.width, height: r.height });
       }

@@ -7,7 +7,7 @@ import { ContextOverflowError, OutputTruncatedError, ProviderError, TooManyImage
 import { PAID_CALLS_PER_REQUEST, type ModelClient, type PaidBudget, type Validate } from "../llm/client.js";
 import type { RequestSlots } from "../llm/slots.js";
 import type { AttemptRecord, ContentPart, ModelRequest } from "../llm/types.js";
-import { materializeParts } from "../plan/public.js";
+import { materializeParts } from "../plan/materialize.js";
 import { requestPriorities } from "../plan/priority.js";
 import { expectedOutputTokens, expectedServiceSeconds } from "../budget/service-time.js";
 import type { PipelineEventListener } from "./events.js";

@@ -6,7 +6,8 @@ import type { z } from "zod";
 import type { Extraction } from "../model/document.js";
 import type { Plan, PlannedRequest } from "../model/plan.js";
 import type { ContentPart, ModelRequest } from "../llm/types.js";
-import { buildReduceParts, materializeParts } from "../plan/public.js";
+import { buildReduceParts } from "../plan/reduce.js";
+import { materializeParts } from "../plan/materialize.js";
 import { answerSchemaFor, answerSchemaName, toStrictJsonSchema } from "./answer-schema.js";
 import type { Task } from "../model/task.js";
 

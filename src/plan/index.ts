@@ -263,8 +263,3 @@ export function planDocument(doc: DocumentModel, opts: PlanOptions): Plan {
   }
   throw new InputError("could not plan requests that fit the context window");
 }
-
-export { buildReduceParts, estimatePartialTokens, type PartialAnswer } from "./reduce.js";
-export { materializeParts } from "./materialize.js";
-export { planToJson } from "./json.js";
-export { systemPrompt, documentHeader } from "./prompts.js";

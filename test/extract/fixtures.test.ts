@@ -1,6 +1,5 @@
 /**
- * Acceptance tests of extraction on the project's own fixtures (issue 2, item 6 and the first
- * "Done when" bullet). The fixtures and their ground truth come from scripts/make-fixtures.ts;
+ * Acceptance tests of extraction on the project's own fixtures. The fixtures and their ground truth come from scripts/make-fixtures.ts;
  * the truth is recorded while the generator draws, so these tests compare extract() with what
  * is really on the page.
  */
@@ -17,7 +16,7 @@ import { figureBlocks, type Extraction } from "../../src/model/document.js";
 import { repoRoot } from "../support/paths.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
-const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like", "scanned-pages", "small-pictures"];
+const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like", "scanned-pages", "small-pictures", "scans/flate-bilevel-600dpi"];
 
 function readTruth(name: string): Truth {
   return JSON.parse(readFileSync(join(fixturesDir, `${name}.truth.json`), "utf8")) as Truth;
@@ -93,7 +92,7 @@ describe("fixture generator", () => {
         expect(f.bbox[3]).toBeGreaterThan(f.bbox[1]);
       }
     }
-    // the report exercises what issue 2 lists: hyphenation, every figure kind we draw, a logo
+    // the report exercises what extraction must handle: hyphenation, every figure kind we draw, a logo
     const report = readTruth("illustrated-report");
     expect(report.pages).toBeGreaterThanOrEqual(6);
     expect(report.hyphenatedWords.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { extract } from "../../src/extract/index.js";
 import { createModelClient } from "../../src/llm/client.js";
 import { resolveProvider } from "../../src/llm/providers.js";
 import type { Extraction } from "../../src/model/document.js";
-import { planDocument } from "../../src/plan/public.js";
+import { planDocument } from "../../src/plan/index.js";
 import { executePlan } from "../../src/pipeline/execute.js";
 import type { PipelineEvent } from "../../src/pipeline/events.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";

@@ -1,4 +1,4 @@
-/** Properties every plan must have (issue 3, Done when), checked against the document it came from. */
+/** Properties every plan must have, checked against the document it came from. */
 import { expect } from "vitest";
 import type { DocumentModel } from "../../src/model/document.js";
 import { figureBlocks } from "../../src/model/document.js";

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { PlanPdfOptions } from "../../plan/library.js";
 import { Option, type Command } from "commander";
 import { addTimeLimitOptions, timeLimitsMs, type TimeLimitCliOptions } from "../time-limits.js";
 import type { CliIO, CommandContext } from "../program.js";
@@ -10,20 +11,17 @@ import { TASKS, type Task } from "../../model/task.js";
 import { addVerbosityOptions, intArg, modelOption, outOption, providerOption, verbosityOf } from "../options.js";
 import { withStdinInput } from "../stdin.js";
 
-interface PlanCliOptions extends TimeLimitCliOptions {
+/** the flags that are the library's plan options under the same names */
+type PlanFlags = Pick<
+  PlanPdfOptions,
+  "pages" | "password" | "model" | "contextWindow" | "maxOutputTokens" | "reasoning" | "maxImages" | "imageMaxSide" | "prompt"
+>;
+
+interface PlanCliOptions extends TimeLimitCliOptions, PlanFlags {
+  task: Task;
   json?: boolean;
-  pages?: string;
-  password?: string;
-  model?: string;
   provider?: string;
   profiles?: string;
-  contextWindow?: number;
-  maxOutputTokens?: number;
-  reasoning?: "none" | "high";
-  maxImages?: number;
-  imageMaxSide?: number;
-  prompt?: string;
-  task: Task;
   out?: string;
   name?: string;
   quiet?: boolean;
@@ -63,7 +61,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
 }
 
 async function planAll(inputs: string[], opts: PlanCliOptions, io: CliIO): Promise<number> {
-  const options = {
+  const options: PlanPdfOptions = {
     task: opts.task,
     model: opts.model,
     provider: providerToPlanFor(opts.provider, io.env),
@@ -80,7 +78,7 @@ async function planAll(inputs: string[], opts: PlanCliOptions, io: CliIO): Promi
   };
   // loaded on use: the planner pulls in the tokenizer, which `extract` and `--help` do not need
   const { plan: planPdf, profileFor } = await import("../../plan/library.js");
-  const { planToJson } = await import("../../plan/index.js");
+  const { planToJson } = await import("../../plan/json.js");
   const { formatPlanTable } = await import("../plan-table.js");
   const { writeJsonAtomically } = await import("../../io/atomic.js");
   const docs = await findDocuments(inputs, io, verbosityOf(opts) === "quiet");

@@ -3,12 +3,15 @@
  * decoder. pdf.js hands a JPEG's raw bytes to the WebCodecs `ImageDecoder` when the platform has
  * one and the document is opened with `isImageDecoderSupported`; Node has none, so this module
  * provides one that decodes only what a figure render can use (the longest side at most
- * `decodeLimit` px) into a canvas pdf.js draws like any bitmap (it scales by the bitmap's own size).
+ * decode-limit.ts's px) into a canvas pdf.js draws like any bitmap (it scales by the bitmap's own size).
  * A 600 dpi page scan (35 Mpx) then costs a fraction of a second and tens of MB instead of seconds
  * and 140 MB of RGBA per page. pdf.js takes this path for grey and RGB JPEGs without a Decode array
  * or mask (grey ones only with offscreen-canvas.ts installed); small JPEGs and every other image
  * are decoded by pdf.js as before.
  */
+import type { Canvas } from "@napi-rs/canvas";
+import { decodeLimit, decodesDeferred } from "./decode-limit.js";
+
 // loaded on the first JPEG: a text-only document never needs either
 const libraries = () => Promise.all([import("sharp"), import("@napi-rs/canvas")]);
 
@@ -42,17 +45,54 @@ export function jpegSize(data: Uint8Array): { width: number; height: number } | 
   return undefined;
 }
 
-/** The default figure side: a page scan is drawn at most this large (the worker sets the run's own). */
-let decodeLimit = 1540;
-
-/** Longest side large JPEGs are decoded to from now on (the render's max side). */
-export function setJpegDecodeLimit(maxSide: number): void {
-  decodeLimit = Math.max(256, Math.round(maxSide));
-}
 
 interface DecoderInit {
   data: Uint8Array | ArrayBuffer;
   type: string;
+}
+
+/** A canvas pdf.js may draw and close, as it does with ImageBitmaps. */
+type Bitmap = Canvas & { close(): void };
+
+/** Decodes a JPEG to at most decodeLimit px on its longest side, as RGBA pixels. */
+async function decodeShrunk(bytes: Uint8Array): Promise<{ pixels: Uint8ClampedArray; width: number; height: number }> {
+  const [{ default: sharp }] = await libraries();
+  const { data, info } = await sharp(bytes, { failOn: "none", limitInputPixels: false })
+    .resize({ width: decodeLimit(), height: decodeLimit(), fit: "inside", withoutEnlargement: true })
+    .toColourspace("srgb")
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { pixels: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
+
+async function paint(canvas: Canvas, bytes: Uint8Array): Promise<void> {
+  const [, { ImageData }] = await libraries();
+  const { pixels, width, height } = await decodeShrunk(bytes);
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
+}
+
+/**
+ * JPEGs asked for while decodes are deferred (decode-limit.ts: figure analysis, which throws them
+ * away with the page) stay empty until a drawing needs them (paintDeferredJpegs); the ones pdf.js
+ * closes first (a page's own images, at the page's cleanup) are never decoded.
+ */
+const deferred = new Map<Bitmap, Uint8Array>();
+
+/** Decodes the deferred JPEGs pdf.js still holds (images shared by pages stay in its document cache). */
+export async function paintDeferredJpegs(): Promise<number> {
+  const waiting = [...deferred];
+  deferred.clear();
+  for (const [canvas, bytes] of waiting) {
+    try {
+      await paint(canvas, bytes);
+    } catch {
+      /* an undecodable image draws as nothing, as pdf.js's own decoder would leave it */
+    }
+  }
+  return waiting.length;
 }
 
 class SharpJpegDecoder {
@@ -70,23 +110,18 @@ class SharpJpegDecoder {
     if (!this.data) throw new Error("decoder closed");
     const size = jpegSize(this.data);
     if (!size || size.width * size.height < MIN_PIXELS) throw new Error("left to pdf.js");
-    const [{ default: sharp }, { createCanvas, ImageData }] = await libraries();
-    const { data, info } = await sharp(this.data, { failOn: "none", limitInputPixels: false })
-      .resize({ width: decodeLimit, height: decodeLimit, fit: "inside", withoutEnlargement: true })
-      .toColourspace("srgb")
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const canvas = createCanvas(info.width, info.height);
-    const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength);
-    canvas.getContext("2d").putImageData(new ImageData(pixels, info.width, info.height), 0, 0);
+    const [, { createCanvas }] = await libraries();
+    const canvas = createCanvas(1, 1);
     // pdf.js closes bitmaps it is done with; a canvas frees its pixels when resized to nothing
-    const image = Object.assign(canvas, {
+    const image: Bitmap = Object.assign(canvas, {
       close() {
+        deferred.delete(image);
         canvas.width = 0;
         canvas.height = 0;
       },
     });
+    if (decodesDeferred()) deferred.set(image, this.data);
+    else await paint(canvas, this.data);
     return { image };
   }
 

@@ -8,13 +8,17 @@ import sharp from "sharp";
 import type { FigureRegion, RenderedFigure } from "../types.js";
 import { watchWork } from "../pdfjs/work-watch.js";
 import { watchCanvasCalls } from "./canvas-watch.js";
+import { sizeForText } from "./legibility.js";
 import { SoftMaskLimit } from "./mask-limit.js";
 import { limitTilingPattern } from "./pattern-limit.js";
+import { textLineHeightPx } from "./scan-text-height.js";
 import { cullOffCanvasText, type CullFont, type CullOperatorList } from "./text-cull.js";
 
 /** A rendered figure plus anything the document's warnings should say about it. */
 export interface RenderedFigureResult extends RenderedFigure {
   warnings: string[];
+  /** a page scan's legibility floor measured on its pixels (scan-text-height.ts), when it shows lines of text */
+  minTextPx?: number;
 }
 
 /** Vector content gains nothing past this many pixels per point (≈ 300 dpi). */
@@ -152,26 +156,28 @@ export async function renderFigure(
 ): Promise<RenderedFigureResult> {
   const warnings: string[] = [];
   const { pixels, width, height, masksDropped, masks } = await drawRegion(page, region, opts);
+  const linePx = region.kind === "page-scan" ? textLineHeightPx(pixels, width, height) : undefined;
+  const measured = linePx ? { minTextPx: sizeForText(region.bbox, linePx / figureScale(region, opts)) } : {};
   const stats = colourStats(pixels, 2048);
   const id = `page ${page.pageNumber} figure at [${region.bbox.map((v) => Math.round(v)).join(", ")}]`;
   if (masksDropped > 0) warnings.push(`${id} drawn without ${masksDropped} of its ${masks} soft masks (they would need too much memory)`);
   if (stats.uniform) warnings.push(`${id} rendered as a blank image`);
 
-  const raw = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
-    raw: { width, height, channels: 4 },
-  }).removeAlpha();
+  const buffer = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  // a fresh pipeline per encoding: sharp's clone() deep-copies its input (the whole pixel buffer)
+  const raw = () => sharp(buffer, { raw: { width, height, channels: 4 } }).removeAlpha();
   // line art and screenshots stay sharp as PNG; photos and scans are far smaller as JPEG, so a
   // colourful image becomes JPEG when its PNG would be much larger. Plain libjpeg-turbo and
   // truecolour PNG: mozjpeg and palette quantisation save 25–40% of bytes but cost ~10× the CPU
   // (150–200 ms a figure), which is half of a figure-heavy document's extraction; image tokens
   // depend on pixels, not bytes.
   if (stats.colours <= 256 && region.kind !== "page-scan") {
-    const data = await raw.png({ compressionLevel: 6 }).toBuffer();
+    const data = await raw().png({ compressionLevel: 6 }).toBuffer();
     return { data, mime: "image/png", width, height, warnings };
   }
-  const jpeg = await raw.clone().jpeg({ quality: 85 }).toBuffer();
-  if (region.kind === "page-scan") return { data: jpeg, mime: "image/jpeg", width, height, warnings };
-  const png = await raw.png({ compressionLevel: 6 }).toBuffer();
+  const jpeg = await raw().jpeg({ quality: 85 }).toBuffer();
+  if (region.kind === "page-scan") return { data: jpeg, mime: "image/jpeg", width, height, warnings, ...measured };
+  const png = await raw().png({ compressionLevel: 6 }).toBuffer();
   return png.length > 2 * jpeg.length
     ? { data: jpeg, mime: "image/jpeg", width, height, warnings }
     : { data: png, mime: "image/png", width, height, warnings };

@@ -1,6 +1,6 @@
 /** Messages between extract() and its pdf.js worker threads (plain, structured-cloneable data). */
 import type { OutlineEntry } from "../../model/document.js";
-import type { PageFigureCandidates } from "../figures/index.js";
+import type { PageFigureCandidates } from "../figures/analyze.js";
 import type { FigureRegion, PageLayout } from "../types.js";
 
 export type WorkerRequest =
@@ -55,6 +55,8 @@ export interface RenderedItem {
   error?: string;
   /** notes from rendering (e.g. a blank result) for the document's warnings */
   warnings?: string[];
+  /** a page scan's legibility floor, measured on its pixels */
+  minTextPx?: number;
 }
 
 /** Messages a worker sends while a request is in flight (not its answer). */

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
-import type { PageFigureCandidates } from "../figures/index.js";
+import type { PageFigureCandidates } from "../figures/analyze.js";
 import { analyzePageFigures } from "../figures/analyze.js";
 import { readPageLayout } from "../layout/lines.js";
 import { openPdf, oneLine, type OpenedPdf } from "./open.js";
@@ -15,8 +15,9 @@ import { operatorListWithin } from "./operator-list-limit.js";
 import { readOutline } from "./outline.js";
 import type { DocMeta, PageAnalysis, RenderedItem, WorkerProgress, WorkerReply, WorkerRequest } from "./protocol.js";
 import { installSyncDecompression } from "./sync-inflate.js";
-import { installJpegDecoder, setJpegDecodeLimit } from "../figures/jpeg-decoder.js";
-import { installOffscreenCanvas } from "../figures/offscreen-canvas.js";
+import { setDecodeLimit, setDecodesDeferred } from "../figures/decode-limit.js";
+import { installJpegDecoder, paintDeferredJpegs } from "../figures/jpeg-decoder.js";
+import { installOffscreenCanvas, isBlankBitmap } from "../figures/offscreen-canvas.js";
 
 installSyncDecompression();
 // before pdf.js first looks for an ImageDecoder and OffscreenCanvas (it remembers the answers)
@@ -88,6 +89,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case "analyze": {
+      // the analysis reads operators only; a decode pdf.js starts for it waits until a drawing needs it
+      // (it may start after the page is done, so this stays on until the next render)
+      setDecodesDeferred(true);
       for (const n of req.pages) {
         const started = performance.now();
         const analysis = await analyzePage(n, req.pageTimeoutMs, req.maxOps);
@@ -121,7 +125,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       // the fonts the analysis loaded stay: rendering reuses them (dropping them cost 10–20% more
       // CPU on figure-heavy files and did not lower peak RSS); each page is freed after its figures
       const { renderFigure } = await loadRenderer();
-      setJpegDecodeLimit(req.maxSide);
+      setDecodeLimit(req.maxSide);
+      setDecodesDeferred(false);
+      await paintDeferredJpegs();
+      await redecodeBlankSharedImages(opened!.doc, req.items[0]?.page);
       await opened!.outlines.beforeRender();
       // each figure goes to the main thread as soon as it is drawn: a later figure that stalls the
       // worker then costs itself and the ones after it, not the page's figures already drawn
@@ -132,7 +139,8 @@ async function handle(req: WorkerRequest): Promise<void> {
           const r = await renderFigure(page, item.region, { maxSide: req.maxSide, timeoutMs: req.pageTimeoutMs });
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
-          const done: RenderedItem = { key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}) };
+          const minTextPx = r.minTextPx ? { minTextPx: r.minTextPx } : {};
+          const done: RenderedItem = { key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}), ...minTextPx };
           send({ op: "figure", item: done }, [data.buffer as ArrayBuffer]);
         } catch (err) {
           send({ op: "figure", item: { key: item.key, error: oneLine((err as Error)?.message ?? String(err)) } });
@@ -155,6 +163,21 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
   }
+}
+
+/**
+ * Images decoded during analysis were left blank (shrinking-bitmap.ts); a page's own are dropped
+ * with the page, but one shared by several pages sits in pdf.js's document cache and would be
+ * drawn blank: if there is one, the caches are emptied so drawing decodes it again.
+ */
+async function redecodeBlankSharedImages(doc: OpenedPdf["doc"], pageNumber: number | undefined): Promise<void> {
+  if (pageNumber === undefined) return;
+  const page = await doc.getPage(pageNumber);
+  const shared = page.commonObjs as unknown as Iterable<[string, { bitmap?: unknown } | null]>;
+  let blank = false;
+  for (const [, data] of shared) if (data && isBlankBitmap(data.bitmap)) blank = true;
+  // a page whose operator list was cut cannot be cleaned: its figures are left out anyway
+  if (blank) await doc.cleanup().catch(() => undefined);
 }
 
 async function analyzePage(n: number, timeoutMs: number, maxOps: number): Promise<PageAnalysis> {

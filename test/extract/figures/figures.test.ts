@@ -3,13 +3,10 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { extract } from "../../../src/extract/index.js";
-import {
-  captionKind,
-  figurePixelSize,
-  findCaptions,
-  selectFigures,
-  type PageFigureCandidates,
-} from "../../../src/extract/figures/index.js";
+import type { PageFigureCandidates } from "../../../src/extract/figures/analyze.js";
+import { captionKind, findCaptions } from "../../../src/extract/figures/captions.js";
+import { figurePixelSize } from "../../../src/extract/figures/render.js";
+import { selectFigures } from "../../../src/extract/figures/select.js";
 import type { PageLayout, TextLine } from "../../../src/extract/types.js";
 import { figureBlocks, type Extraction } from "../../../src/model/document.js";
 import { corpusFile, hasCorpus, testOutDir } from "../../support/paths.js";

@@ -8,11 +8,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
 import { installJpegDecoder } from "../../../src/extract/figures/jpeg-decoder.js";
+import { installOffscreenCanvas } from "../../../src/extract/figures/offscreen-canvas.js";
 import { makeScanJpeg } from "../../../scripts/fixtures/images.js";
 import { testOutDir } from "../../support/paths.js";
 
-// before pdf.js first asks for an ImageDecoder (as the extraction workers do at boot)
+// before pdf.js first asks for an ImageDecoder and OffscreenCanvas (as the extraction workers do at
+// boot; pdf.js remembers the answers for the process, which test files share)
 installJpegDecoder();
+installOffscreenCanvas();
 const decoder = (globalThis as unknown as { ImageDecoder: { prototype: { decode: () => Promise<unknown> } } }).ImageDecoder;
 let decodes = 0;
 const decode = decoder.prototype.decode;

@@ -1,2 +1,0 @@
-export { renderReportHtml } from "./html.js";
-export { renderIndexHtml } from "./index-html.js";
