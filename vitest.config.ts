@@ -15,5 +15,7 @@ export default defineConfig({
     // files, fake timers are restored after each test, and the PDF worker pool does not reuse a
     // worker started under another heap limit.
     isolate: false,
+    // pdf.js in the test process sees the platform the workers give it
+    setupFiles: ["test/support/pdfjs-platform.ts"],
   },
 });
