@@ -38,7 +38,9 @@ describe("figures left out at the document's time limit", () => {
     const figurePages = [...new Set(truth.figures.map((f) => f.page))].sort((a, b) => a - b);
     expect(figurePages).toEqual([2, 3, 5, 6]);
     const late = document.warnings.filter((w) => /time limit/.test(w));
-    expect(late).toEqual([`figures of pages 2–3, 5–6 left out: the document's time limit (60 s, --timeout) was reached before they were drawn`]);
+    expect(late).toEqual([
+      `figures of pages 2–3, 5–6 left out: the document's time limit (60 s, --timeout) was reached before they were drawn`,
+    ]);
     // nothing else is blamed for the missing figures
     expect(document.warnings.join("\n")).not.toMatch(/could not be rendered/);
   });

@@ -33,7 +33,14 @@ export function groupCanvasBytes(group: GroupArgs, ctx: DrawingContext): number 
   let m = [t.a, t.b, t.c, t.d, t.e, t.f];
   if (group.matrix) {
     const [a, b, c, d, e, f] = group.matrix;
-    m = [m[0] * a + m[2] * b, m[1] * a + m[3] * b, m[0] * c + m[2] * d, m[1] * c + m[3] * d, m[0] * e + m[2] * f + m[4], m[1] * e + m[3] * f + m[5]];
+    m = [
+      m[0] * a + m[2] * b,
+      m[1] * a + m[3] * b,
+      m[0] * c + m[2] * d,
+      m[1] * c + m[3] * d,
+      m[0] * e + m[2] * f + m[4],
+      m[1] * e + m[3] * f + m[5],
+    ];
   }
   const [x0, y0, x1, y1] = [group.bbox[0], group.bbox[1], group.bbox[2], group.bbox[3]];
   const xs: number[] = [];

@@ -94,7 +94,12 @@ export async function drawRegion(
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
   let task:
-    | { _internalRenderTask?: { operatorList?: CullOperatorList & { argsArray: unknown[] }; gfx?: { ctx?: Parameters<SoftMaskLimit["filter"]>[2] } } }
+    | {
+        _internalRenderTask?: {
+          operatorList?: CullOperatorList & { argsArray: unknown[] };
+          gfx?: { ctx?: Parameters<SoftMaskLimit["filter"]>[2] };
+        };
+      }
     | undefined;
   const masks = new SoftMaskLimit();
   const cull = cullOffCanvasText(
@@ -124,10 +129,14 @@ export async function drawRegion(
   task = rendering as unknown as typeof task;
   let cancelled = false;
   const stop = opts.timeoutMs
-    ? watchWork(opts.timeoutMs, () => undefined, () => {
-        cancelled = true;
-        rendering.cancel();
-      })
+    ? watchWork(
+        opts.timeoutMs,
+        () => undefined,
+        () => {
+          cancelled = true;
+          rendering.cancel();
+        },
+      )
     : () => undefined;
   if (opts.timeoutMs) watchCanvasCalls(ctx, () => cancelled);
   try {

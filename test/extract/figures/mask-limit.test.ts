@@ -56,13 +56,23 @@ describe("soft masks past the memory budget", () => {
     const mask = [{ smask: { subtype: "Luminosity" } }];
     const plain = [{ smask: null }];
     const run = (ops: Array<[number, unknown?]>) => ops.map(([fn, args]) => limit.filter(fn, args, ctx));
-    const group = (fill = OPS.fill) => [[OPS.beginGroup, mask], [fill], [OPS.endGroup], [OPS.setGState], [OPS.fill]] as Array<[number, unknown?]>;
+    const group = (fill = OPS.fill) =>
+      [[OPS.beginGroup, mask], [fill], [OPS.endGroup], [OPS.setGState], [OPS.fill]] as Array<[number, unknown?]>;
     expect(run(group())).toEqual([true, true, true, true, true]);
     expect(run(group())).toEqual([true, true, true, true, true]);
     // the third mask would pass the budget: its group goes, nested groups with it; what it masked stays
-    expect(run([[OPS.beginGroup, mask], [OPS.beginGroup, plain], [OPS.fill], [OPS.endGroup], [OPS.fill], [OPS.endGroup], [OPS.setGState], [OPS.fill]])).toEqual([
-      false, false, false, false, false, false, true, true,
-    ]);
+    expect(
+      run([
+        [OPS.beginGroup, mask],
+        [OPS.beginGroup, plain],
+        [OPS.fill],
+        [OPS.endGroup],
+        [OPS.fill],
+        [OPS.endGroup],
+        [OPS.setGState],
+        [OPS.fill],
+      ]),
+    ).toEqual([false, false, false, false, false, false, true, true]);
     // groups without a mask are never counted
     expect(run([[OPS.beginGroup, plain], [OPS.fill], [OPS.endGroup]])).toEqual([true, true, true]);
     expect({ drawn: limit.drawn, dropped: limit.dropped }).toEqual({ drawn: 2, dropped: 1 });
