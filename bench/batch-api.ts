@@ -50,7 +50,14 @@ function runCli(args: string[], env: Record<string, string>, rssFile: string, pr
       cwd: repoRoot,
       // MALLOC_ARENA_MAX set: the launcher runs the CLI in this process instead of re-executing it,
       // so the RSS read at exit is the CLI's
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", MALLOC_ARENA_MAX: "2", BENCH_RSS_FILE: rssFile, ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        NO_COLOR: "1",
+        MALLOC_ARENA_MAX: "2",
+        BENCH_RSS_FILE: rssFile,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const events: Run["events"] = [];
@@ -93,23 +100,49 @@ async function main(): Promise<void> {
     preload,
     'import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n',
   );
-  console.log(`longdoc --batch-api benchmark: ${docCount} generated PDFs (${longDocs} of 16 pages, the rest 1-3 pages), made in ${f1((performance.now() - tGen) / 1000)} s`);
+  console.log(
+    `longdoc --batch-api benchmark: ${docCount} generated PDFs (${longDocs} of 16 pages, the rest 1-3 pages), made in ${f1((performance.now() - tGen) / 1000)} s`,
+  );
   const server = await startFakeServer({ flavour: "mistral", batch: { queuedMs: 200, runningMs: 200 } });
-  const common = ["--provider", "mistral", "--base-url", server.url, "--no-cache", "--context-window", "6000", "--max-output-tokens", "1500"];
+  const common = [
+    "--provider",
+    "mistral",
+    "--base-url",
+    server.url,
+    "--no-cache",
+    "--context-window",
+    "6000",
+    "--max-output-tokens",
+    "1500",
+  ];
   const env = { MISTRAL_API_KEY: server.apiKey!, LONGDOC_BATCH_POLL_MS: "50", LONGDOC_BATCH_SETTLE_MS: "300" };
   try {
     // the reference: the live path's planning (extraction, plan, request bodies), no model call
-    const live = await runCli(["summarize", input, "--out", join(work, "out-dry"), "--dry-run", ...common], env, join(work, "rss-dry"), preload);
+    const live = await runCli(
+      ["summarize", input, "--out", join(work, "out-dry"), "--dry-run", ...common],
+      env,
+      join(work, "rss-dry"),
+      preload,
+    );
     const livePlanned = live.events.filter((x) => x.e.type === "document-planned");
     const liveLastPlanned = livePlanned.length ? livePlanned[livePlanned.length - 1]!.at : NaN;
 
-    const batch = await runCli(["summarize", input, "--out", join(work, "out-batch"), "--batch-api", ...common], env, join(work, "rss-batch"), preload);
+    const batch = await runCli(
+      ["summarize", input, "--out", join(work, "out-batch"), "--batch-api", ...common],
+      env,
+      join(work, "rss-batch"),
+      preload,
+    );
     const index = JSON.parse(readFileSync(join(work, "out-batch", "index.json"), "utf8")) as BatchIndex;
     const done = index.documents.filter((d) => d.status === "done").length;
 
-    console.log(`fake Mistral batch API: jobs queued 0.2 s then running 0.2 s; polled every 50 ms; live requests seen: ${server.requests.length}\n`);
+    console.log(
+      `fake Mistral batch API: jobs queued 0.2 s then running 0.2 s; polled every 50 ms; live requests seen: ${server.requests.length}\n`,
+    );
     console.log("run                          | exit | docs done | wall s | last doc planned s | peak RSS MiB");
-    console.log(`live path, --dry-run (ref.)  | ${String(live.code).padStart(4)} | ${String(livePlanned.length).padStart(9)} | ${f1(live.seconds).padStart(6)} | ${f1(liveLastPlanned).padStart(18)} | ${f1(live.maxRssMiB).padStart(12)}`);
+    console.log(
+      `live path, --dry-run (ref.)  | ${String(live.code).padStart(4)} | ${String(livePlanned.length).padStart(9)} | ${f1(live.seconds).padStart(6)} | ${f1(liveLastPlanned).padStart(18)} | ${f1(live.maxRssMiB).padStart(12)}`,
+    );
     const batchPlanned = batch.events.filter((x) => x.e.type === "document-planned");
     console.log(
       `--batch-api                  | ${String(batch.code).padStart(4)} | ${String(done).padStart(9)} | ${f1(batch.seconds).padStart(6)} | ${f1(batchPlanned.length ? batchPlanned[batchPlanned.length - 1]!.at : NaN).padStart(18)} | ${f1(batch.maxRssMiB).padStart(12)}`,
@@ -128,7 +161,8 @@ async function main(): Promise<void> {
     console.log(
       `\nround 1 client-side time / live planning time (last document planned): ${f1((batch.events.find((x) => x.e.type === "batch-round")?.at ?? NaN) / liveLastPlanned)}×; peak RSS ratio ${f1(batch.maxRssMiB / live.maxRssMiB)}×`,
     );
-    if (batch.code !== 0 || live.code !== 0) console.log(`\nstderr (batch):\n${batch.stderr.slice(-2000)}\nstderr (dry run):\n${live.stderr.slice(-1000)}`);
+    if (batch.code !== 0 || live.code !== 0)
+      console.log(`\nstderr (batch):\n${batch.stderr.slice(-2000)}\nstderr (dry run):\n${live.stderr.slice(-1000)}`);
   } finally {
     await server.close();
     await rm(work, { recursive: true, force: true });

@@ -59,7 +59,12 @@ const serverMs = (prompt: number, completion: number) =>
 
 async function sources(): Promise<string[]> {
   const pdfsIn = async (dir: string) =>
-    existsSync(dir) ? (await readdir(dir)).filter((f) => f.toLowerCase().endsWith(".pdf")).sort().map((f) => join(dir, f)) : [];
+    existsSync(dir)
+      ? (await readdir(dir))
+          .filter((f) => f.toLowerCase().endsWith(".pdf"))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
   const list = [...(await pdfsIn(join(repoRoot, "fixtures"))), ...(await pdfsIn(join(repoRoot, "fixtures", "sample")))];
   const real = join(corpusRoot, "real");
   if (existsSync(real)) {
@@ -108,7 +113,22 @@ async function main(): Promise<void> {
       let lastPlannedAt = 0;
       const t0 = performance.now();
       const code = await runCli(
-        ["summarize", input, "--out", out, "--provider", "openai", "--base-url", server.url, "--no-cache", "--json", "--concurrency", String(concurrency), "--requests", String(slots)],
+        [
+          "summarize",
+          input,
+          "--out",
+          out,
+          "--provider",
+          "openai",
+          "--base-url",
+          server.url,
+          "--no-cache",
+          "--json",
+          "--concurrency",
+          String(concurrency),
+          "--requests",
+          String(slots),
+        ],
         (e) => {
           if (e.type === "request-start") {
             firstRequestAt ??= performance.now();
@@ -129,7 +149,9 @@ async function main(): Promise<void> {
       // per-document chains from usage.json: the slowest first-level request, then each later one
       for (const entry of result.index.documents) {
         if (entry.status !== "done") continue;
-        const usage = JSON.parse(readFileSync(join(out, entry.folder, "usage.json"), "utf8")) as { requests: { kind: string; promptTokens: number | null; outputTokens: number }[] };
+        const usage = JSON.parse(readFileSync(join(out, entry.folder, "usage.json"), "utf8")) as {
+          requests: { kind: string; promptTokens: number | null; outputTokens: number }[];
+        };
         const c = { lead: 0, tail: 0 };
         for (const r of usage.requests) {
           const ms = serverMs(r.promptTokens ?? 0, r.outputTokens) / 1000;

@@ -65,7 +65,12 @@ function providerOf(f: Flavour): string {
 async function runCase(c: Case, mode: "once" | "always", root: string): Promise<Row> {
   const server = await startFakeServer({ flavour: c.flavour, apiKey: KEY });
   server.inject(Array.from({ length: mode === "once" ? 1 : PERSISTENT }, () => c.fault));
-  const env: NodeJS.ProcessEnv = c.flavour === "mistral" ? { MISTRAL_API_KEY: KEY } : c.flavour === "openrouter" ? { OPENROUTER_API_KEY: KEY } : { LONGDOC_API_KEY: KEY };
+  const env: NodeJS.ProcessEnv =
+    c.flavour === "mistral"
+      ? { MISTRAL_API_KEY: KEY }
+      : c.flavour === "openrouter"
+        ? { OPENROUTER_API_KEY: KEY }
+        : { LONGDOC_API_KEY: KEY };
   const t0 = performance.now();
   let outcome: string;
   let planned = 0;
@@ -86,7 +91,9 @@ async function runCase(c: Case, mode: "once" | "always", root: string): Promise<
     planned = new Set(r.usage.requests.map((q) => q.id)).size;
     outcome = "ok";
   } catch (err) {
-    outcome = `exit ${exitCodeOf(err)}: ${formatError(err).replace(/^.*?request /, "request ").slice(0, 70)}`;
+    outcome = `exit ${exitCodeOf(err)}: ${formatError(err)
+      .replace(/^.*?request /, "request ")
+      .slice(0, 70)}`;
   }
   const seconds = (performance.now() - t0) / 1000;
   // paid: the server started answering (a 200): billed, or billed for what it did before it was cut
@@ -104,21 +111,36 @@ async function main() {
       for (const mode of ["once", "always"] as const) {
         const row = await runCase(c, mode, root);
         rows.push(row);
-        process.stderr.write(`${row.fault} (${mode}): ${row.made} made, ${row.billed} billed, ${row.seconds.toFixed(1)} s, ${row.outcome}\n`);
+        process.stderr.write(
+          `${row.fault} (${mode}): ${row.made} made, ${row.billed} billed, ${row.seconds.toFixed(1)} s, ${row.outcome}\n`,
+        );
       }
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
   const header = ["fault", "injected", "requests", "calls made", "calls billed", "budget", "seconds", "outcome"];
-  const lines = rows.map((r) => [r.fault, r.mode, String(r.planned), String(r.made), String(r.billed), r.budget, r.seconds.toFixed(1), r.outcome]);
+  const lines = rows.map((r) => [
+    r.fault,
+    r.mode,
+    String(r.planned),
+    String(r.made),
+    String(r.billed),
+    r.budget,
+    r.seconds.toFixed(1),
+    r.outcome,
+  ]);
   const width = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(width[i])).join(" | ") + " |";
   console.log(fmt(header));
   console.log("|" + width.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const l of lines) console.log(fmt(l));
   const over = rows.filter((r) => r.billed > 3 * r.planned);
-  console.log(over.length ? `\nOVER BUDGET: ${over.map((r) => `${r.fault} (${r.mode})`).join(", ")}` : "\nevery fault kind stayed within 3 paid calls per planned request");
+  console.log(
+    over.length
+      ? `\nOVER BUDGET: ${over.map((r) => `${r.fault} (${r.mode})`).join(", ")}`
+      : "\nevery fault kind stayed within 3 paid calls per planned request",
+  );
 }
 
 main().catch((err) => {

@@ -26,7 +26,7 @@ const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
   let t = performance.now();
   const { document } = await extract(file, { render: false });
   const extractMs = performance.now() - t;
-  const text = document.pages.flatMap((p) => p.blocks.map((b) => (b.type === "figure" ? b.caption ?? "" : b.text))).join("\n\n");
+  const text = document.pages.flatMap((p) => p.blocks.map((b) => (b.type === "figure" ? (b.caption ?? "") : b.text))).join("\n\n");
   countTextTokens("warm up the encoder");
   t = performance.now();
   const tokens = countTextTokens(text);
@@ -34,9 +34,11 @@ const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
   t = performance.now();
   const plan = planDocument(document, options);
   const planMs = performance.now() - t;
-  console.log(`DA-619p.pdf: ${document.pages.length} pages, ${(text.length / 1e6).toFixed(2)} M chars, ${tokens.toLocaleString("en-US")} o200k tokens`);
+  console.log(
+    `DA-619p.pdf: ${document.pages.length} pages, ${(text.length / 1e6).toFixed(2)} M chars, ${tokens.toLocaleString("en-US")} o200k tokens`,
+  );
   console.log(`  extraction (render: false)  ${extractMs.toFixed(0)} ms`);
-  console.log(`  token count (first pass)    ${countMs.toFixed(0)} ms  = ${((tokens / countMs) * 1000 / 1e6).toFixed(2)} M tokens/s`);
+  console.log(`  token count (first pass)    ${countMs.toFixed(0)} ms  = ${(((tokens / countMs) * 1000) / 1e6).toFixed(2)} M tokens/s`);
   t = performance.now();
   countTextTokens(text);
   console.log(`  token count (warm memo)     ${ms(t)}`);
@@ -45,7 +47,9 @@ const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 
 // 2. every real corpus file
 console.log("\nfile                          pages  figs  mode        requests  maps  total tokens  max share  mistral $  extract+plan");
-for (const name of readdirSync(real).filter((f) => f.endsWith(".pdf")).sort()) {
+for (const name of readdirSync(real)
+  .filter((f) => f.endsWith(".pdf"))
+  .sort()) {
   const t = performance.now();
   try {
     const { document } = await extract(join(real, name), { render: false });

@@ -8,7 +8,12 @@ import { extract as extractPdf, type ExtractOptions } from "./extract/index.js";
 import type { Extraction } from "./model/document.js";
 import { plan as planPdf, type PlanPdfOptions } from "./plan/library.js";
 import type { Plan } from "./model/plan.js";
-import { describeFigures as describePdfFigures, summarize as summarizePdf, type SummarizeContext, type SummarizeOptions } from "./pipeline/document.js";
+import {
+  describeFigures as describePdfFigures,
+  summarize as summarizePdf,
+  type SummarizeContext,
+  type SummarizeOptions,
+} from "./pipeline/document.js";
 import type { SummarizeResult as InternalSummarizeResult } from "./pipeline/document.js";
 import { summarizeFolder as summarizeFolderImpl, type SummarizeFolderOptions } from "./batch/folder.js";
 import type { BatchResult } from "./batch/run.js";
@@ -30,12 +35,22 @@ export const plan: (pdfPath: string, options?: PlanPdfOptions) => Promise<Plan> 
 export const summarize: (pdfPath: string, options?: SummarizeOptions, ctx?: SummarizeContext) => Promise<SummarizeResult> = summarizePdf;
 
 /** Describes every figure of one PDF into OUT/<name>/ (figures.json, figures.md, report.html). Throws a LongdocError. */
-export const describeFigures: (pdfPath: string, options?: SummarizeOptions, ctx?: SummarizeContext) => Promise<SummarizeResult> = describePdfFigures;
+export const describeFigures: (pdfPath: string, options?: SummarizeOptions, ctx?: SummarizeContext) => Promise<SummarizeResult> =
+  describePdfFigures;
 
 /** Runs summarize (or figures, with task: "figures") over files, folders and globs, with an index, resume and a budget. */
 export const summarizeFolder: (inputs: string | string[], options?: SummarizeFolderOptions) => Promise<BatchResult> = summarizeFolderImpl;
 
-export { ExitCode, LongdocError, InputError, EncryptedError, ProviderError, ProviderRefusedError, formatError, type ExitCodeValue } from "./errors.js";
+export {
+  ExitCode,
+  LongdocError,
+  InputError,
+  EncryptedError,
+  ProviderError,
+  ProviderRefusedError,
+  formatError,
+  type ExitCodeValue,
+} from "./errors.js";
 export { ContextOverflowError, TooManyImagesError, OutputTruncatedError, InvalidAnswerError } from "./llm/errors.js";
 
 export type * from "./types.js";
@@ -44,7 +59,14 @@ export type { ExtractOptions } from "./extract/index.js";
 export type { Extraction, FigureImage } from "./model/document.js";
 export type { Plan, PlannedRequest, PlanPart, RequestKind, SheetCell } from "./model/plan.js";
 export type { PlanPdfOptions } from "./plan/library.js";
-export type { SummarizeOptions, SummarizeContext, PipelineEvent, PipelineEventListener, RequestUsage, UsageReport } from "./pipeline/document.js";
+export type {
+  SummarizeOptions,
+  SummarizeContext,
+  PipelineEvent,
+  PipelineEventListener,
+  RequestUsage,
+  UsageReport,
+} from "./pipeline/document.js";
 export type { SummarizeFolderOptions } from "./batch/folder.js";
 export type { BatchResult } from "./batch/run.js";
 export type { BatchEvent } from "./batch/types.js";

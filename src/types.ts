@@ -183,4 +183,7 @@ export interface Summary {
 
 /** Everything the schema accepts is a value of the documented type (a compile-time check). */
 type Fits<Actual, Documented> = [Actual] extends [Documented] ? true : never;
-export const schemasMatchTheirDocs: [Fits<z.infer<typeof DocumentModelSchema>, DocumentModel>, Fits<z.infer<typeof SummarySchema>, Summary>] = [true, true];
+export const schemasMatchTheirDocs: [
+  Fits<z.infer<typeof DocumentModelSchema>, DocumentModel>,
+  Fits<z.infer<typeof SummarySchema>, Summary>,
+] = [true, true];

@@ -120,7 +120,8 @@ export class BatchCoordinator {
     const c = new BatchCoordinator(o);
     await mkdir(o.workDir, { recursive: true });
     // requests staged by a run that stopped before sending them: this run stages them again
-    for (const name of await readdir(o.workDir)) if (/^(staging-.*|round-\d+)\.jsonl$/.test(name)) await rm(join(o.workDir, name), { force: true });
+    for (const name of await readdir(o.workDir))
+      if (/^(staging-.*|round-\d+)\.jsonl$/.test(name)) await rm(join(o.workDir, name), { force: true });
     for (const job of o.state.state.jobs) {
       for (const id of job.customIds) c.jobOf.set(id, job);
       if (job.resultsFile) await c.ingest(job, await readFile(join(o.out, job.resultsFile), "utf8").catch(() => ""));
@@ -189,7 +190,12 @@ export class BatchCoordinator {
     if (resubmits >= MAX_RESUBMITS) {
       return {
         kind: "done",
-        outcome: { kind: "error", status: null, message: `batch job ${job.jobId} ended ${job.status} without answering it, also after sending it again`, retryable: false },
+        outcome: {
+          kind: "error",
+          status: null,
+          message: `batch job ${job.jobId} ended ${job.status} without answering it, also after sending it again`,
+          retryable: false,
+        },
       };
     }
     return this.resubmit(customId);
@@ -357,8 +363,13 @@ export class BatchCoordinator {
     }
     if (refused.length) {
       this.o.onEvent({ type: "batch-over-budget", documents: refused, limitUSD: limit, committedUSD: round6(committed) });
-      const err = new BudgetRefusedError(`not sent: its requests would take the estimated batch spend past --max-cost $${limit} (committed $${committed.toFixed(4)})`);
-      this.wake(items.filter((i) => refused.includes(i.document)).map((i) => i.customId), err);
+      const err = new BudgetRefusedError(
+        `not sent: its requests would take the estimated batch spend past --max-cost $${limit} (committed $${committed.toFixed(4)})`,
+      );
+      this.wake(
+        items.filter((i) => refused.includes(i.document)).map((i) => i.customId),
+        err,
+      );
     }
     return admitted;
   }
@@ -463,7 +474,9 @@ export class BatchCoordinator {
       if (typeof line.custom_id !== "string" || !record.customIds.includes(line.custom_id)) continue;
       this.results.set(line.custom_id, { line, latencyMs });
       const usage = (line.response?.body as { usage?: { prompt_tokens?: number; completion_tokens?: number } } | undefined)?.usage;
-      if (usage && this.o.prices) this.spent += ((usage.prompt_tokens ?? 0) * this.o.prices.inputPerM + (usage.completion_tokens ?? 0) * this.o.prices.outputPerM) / 1e6;
+      if (usage && this.o.prices)
+        this.spent +=
+          ((usage.prompt_tokens ?? 0) * this.o.prices.inputPerM + (usage.completion_tokens ?? 0) * this.o.prices.outputPerM) / 1e6;
     }
   }
 }

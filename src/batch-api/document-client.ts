@@ -4,7 +4,14 @@ import { estimateTextTokens, imageTokens } from "../budget/tokens.js";
 import { requestCacheKey, toRequestBody, type ChatBody } from "../llm/adapters/index.js";
 import type { ResponseCache } from "../llm/cache.js";
 import { checkJson, PAID_CALLS_PER_REQUEST, repairRequest, type CallOptions, type JsonResult, type Validate } from "../llm/client.js";
-import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "../llm/errors.js";
+import {
+  ContextOverflowError,
+  InvalidAnswerError,
+  OutputTruncatedError,
+  ProviderError,
+  scrubMessage,
+  TooManyImagesError,
+} from "../llm/errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
 import type { AttemptRecord, ModelAnswer, ModelRequest } from "../llm/types.js";
 import type { JsonModelClient } from "../pipeline/execute.js";
@@ -58,7 +65,10 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
     if (hit) return { answer: { ...hit, cached: true, attempts: 0 }, key };
     // the paid-call budget of the planned request holds across rounds as it does across live retries
     const budget = o.budget ?? { paid: 0, max: PAID_CALLS_PER_REQUEST };
-    if (budget.paid >= budget.max) throw new ProviderError(`${label}: request ${req.id} stopped after ${budget.paid} paid calls (the most one planned request may cost)`);
+    if (budget.paid >= budget.max)
+      throw new ProviderError(
+        `${label}: request ${req.id} stopped after ${budget.paid} paid calls (the most one planned request may cost)`,
+      );
     const customId = customIdFor(opts.sha256, planVersion, req.id, body);
     const outcome = await opts.coordinator.answer(opts.document, customId, () => opts.wire.inputLine(customId, body), estimateUSD(req));
     const usage = outcome.kind === "answer" ? outcome.answer.usage : null;
@@ -75,9 +85,15 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
     };
     if (record.billed) budget.paid++;
     if (outcome.kind === "error") {
-      const at = { provider: opts.cfg.name, model: req.model, reasoning: req.reasoning, scrub: (m: string) => scrubMessage(m, opts.cfg.apiKey()) };
+      const at = {
+        provider: opts.cfg.name,
+        model: req.model,
+        reasoning: req.reasoning,
+        scrub: (m: string) => scrubMessage(m, opts.cfg.apiKey()),
+      };
       const err = lineError(at, req.id, outcome.status, outcome.message);
-      record.outcome = err instanceof ContextOverflowError ? "context-overflow" : err instanceof TooManyImagesError ? "image-limit" : "http-error";
+      record.outcome =
+        err instanceof ContextOverflowError ? "context-overflow" : err instanceof TooManyImagesError ? "image-limit" : "http-error";
       o.onAttempt?.(record);
       if (err instanceof ContextOverflowError || err instanceof TooManyImagesError) planVersion++;
       throw err;
@@ -98,7 +114,8 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
   function estimateUSD(req: ModelRequest): number {
     if (!opts.prices) return 0;
     let input = estimateTextTokens(req.system, opts.profile);
-    for (const part of req.content) input += part.type === "text" ? estimateTextTokens(part.text, opts.profile) : imageTokens(part.width, part.height, opts.profile);
+    for (const part of req.content)
+      input += part.type === "text" ? estimateTextTokens(part.text, opts.profile) : imageTokens(part.width, part.height, opts.profile);
     for (const turn of req.followUp ?? []) input += estimateTextTokens(turn.text, opts.profile);
     return (input * opts.prices.inputPerM + req.maxOutputTokens * opts.prices.outputPerM) / 1e6;
   }
@@ -114,7 +131,10 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
     const second = await ask(repairRequest(req, first.answer.text, firstCheck.error), o);
     const secondCheck = checkJson(second.answer.text, validate);
     if (!secondCheck.ok) {
-      throw new InvalidAnswerError(`${label}: request ${req.id} answered JSON that does not fit the schema, also after one repair: ${secondCheck.error}`, second.answer.text);
+      throw new InvalidAnswerError(
+        `${label}: request ${req.id} answered JSON that does not fit the schema, also after one repair: ${secondCheck.error}`,
+        second.answer.text,
+      );
     }
     if (opts.cache) {
       if (!first.answer.cached) await opts.cache.set(first.key, first.answer);

@@ -46,7 +46,10 @@ export class BatchHttp {
   /** Jobs made from this input file (a create whose answer was lost still shows up here). */
   async jobsForFile(fileId: string): Promise<JobView[]> {
     const json = await this.send("GET", this.wire.jobsPath);
-    return this.wire.listed(json).map((j) => this.wire.parseJob(j)).filter((j) => j.inputFiles.includes(fileId));
+    return this.wire
+      .listed(json)
+      .map((j) => this.wire.parseJob(j))
+      .filter((j) => j.inputFiles.includes(fileId));
   }
 
   async cancel(id: string): Promise<JobView> {
@@ -93,12 +96,17 @@ export class BatchHttp {
         } else {
           const message = scrubMessage(errorMessage(text), key);
           if (res.status === 401 || res.status === 403) {
-            throw new ProviderRefusedError(`${this.cfg.name}: ${method} ${path} refused (HTTP ${res.status}): ${message}${this.cfg.keySource ? `; check ${this.cfg.keySource}` : ""}`);
+            throw new ProviderRefusedError(
+              `${this.cfg.name}: ${method} ${path} refused (HTTP ${res.status}): ${message}${this.cfg.keySource ? `; check ${this.cfg.keySource}` : ""}`,
+            );
           }
           if ((res.status === 404 || res.status === 405) && (path === "/files" || path === this.wire.jobsPath)) {
-            throw new InputError(`--batch-api: this ${this.cfg.name} endpoint has no batch API (${method} ${path}: HTTP ${res.status}); it is not supported by this provider`);
+            throw new InputError(
+              `--batch-api: this ${this.cfg.name} endpoint has no batch API (${method} ${path}: HTTP ${res.status}); it is not supported by this provider`,
+            );
           }
-          if (!RETRYABLE_STATUSES.has(res.status)) throw new ProviderError(`${this.cfg.name}: ${method} ${path} failed (HTTP ${res.status}): ${message}`, res.status);
+          if (!RETRYABLE_STATUSES.has(res.status))
+            throw new ProviderError(`${this.cfg.name}: ${method} ${path} failed (HTTP ${res.status}): ${message}`, res.status);
           last = `HTTP ${res.status}: ${message.slice(0, 160)}`;
           retryAfter = parseRetryAfter(res.headers);
         }
@@ -118,7 +126,10 @@ export function errorMessage(text: string): string {
   try {
     const j = JSON.parse(text) as Record<string, unknown>;
     const e = j.error as Record<string, unknown> | string | undefined;
-    const m = (typeof e === "string" ? e : (e?.message as string | undefined)) ?? (j.message as string | undefined) ?? (j.detail as string | undefined);
+    const m =
+      (typeof e === "string" ? e : (e?.message as string | undefined)) ??
+      (j.message as string | undefined) ??
+      (j.detail as string | undefined);
     if (typeof m === "string" && m) return m;
     if (m !== undefined) return JSON.stringify(m);
   } catch {

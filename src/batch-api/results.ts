@@ -27,18 +27,29 @@ export function lineOutcome(line: ResultLine, latencyMs: number): LineOutcome {
     if (acc.error) {
       const code = Number(acc.error.code);
       const inBand = Number.isInteger(code) && code >= 400 ? code : 502;
-      return { kind: "error", status: inBand, message: acc.error.message, retryable: RETRYABLE_STATUSES.has(inBand) && !looksLikeQuota(acc.error.message) };
+      return {
+        kind: "error",
+        status: inBand,
+        message: acc.error.message,
+        retryable: RETRYABLE_STATUSES.has(inBand) && !looksLikeQuota(acc.error.message),
+      };
     }
     return {
       kind: "answer",
       answer: { text: acc.text, finishReason: acc.finishReason ?? "stop", usage: acc.usage, latencyMs, cached: false, attempts: 1 },
     };
   }
-  const fromBody = line.response?.body !== undefined ? errorMessage(typeof line.response.body === "string" ? line.response.body : JSON.stringify(line.response.body)) : "";
+  const fromBody =
+    line.response?.body !== undefined
+      ? errorMessage(typeof line.response.body === "string" ? line.response.body : JSON.stringify(line.response.body))
+      : "";
   const fromError = typeof line.error === "string" ? line.error : (line.error?.message ?? "");
   const message = fromBody || fromError || `status ${status ?? "unknown"}`;
   const code = typeof line.error === "object" && line.error ? String(line.error.code ?? "") : "";
-  const retryable = status === null ? /expired|timeout|cancel/i.test(`${code} ${message}`) || code === "" : RETRYABLE_STATUSES.has(status) && !looksLikeQuota(message);
+  const retryable =
+    status === null
+      ? /expired|timeout|cancel/i.test(`${code} ${message}`) || code === ""
+      : RETRYABLE_STATUSES.has(status) && !looksLikeQuota(message);
   return { kind: "error", status, message, retryable };
 }
 

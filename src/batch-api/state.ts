@@ -61,7 +61,14 @@ export class BatchStateFile {
       /* first run */
     }
     if (text === undefined) {
-      return new BatchStateFile(path, { schemaVersion: 1, ...engine, round: 0, jobs: [], resubmitted: {}, updatedAt: new Date().toISOString() });
+      return new BatchStateFile(path, {
+        schemaVersion: 1,
+        ...engine,
+        round: 0,
+        jobs: [],
+        resubmitted: {},
+        updatedAt: new Date().toISOString(),
+      });
     }
     let state: BatchState;
     try {

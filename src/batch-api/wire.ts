@@ -96,7 +96,7 @@ const mistral: BatchWire = {
       errorFile: str(j.error_file),
     };
   },
-  listed: (json) => ((json as { data?: unknown[] })?.data ?? []),
+  listed: (json) => (json as { data?: unknown[] })?.data ?? [],
 };
 
 const openai: BatchWire = {
@@ -125,7 +125,7 @@ const openai: BatchWire = {
       errorFile: str(j.error_file_id),
     };
   },
-  listed: (json) => ((json as { data?: unknown[] })?.data ?? []),
+  listed: (json) => (json as { data?: unknown[] })?.data ?? [],
 };
 
 /** The batch API of a provider; null for the ones without one (OpenRouter, offline). */

@@ -48,7 +48,17 @@ export function summarizeRunner(
  */
 export async function summarizeOptionsHash(options: SummarizeOptions): Promise<string> {
   const engine = resolveEngine(options);
-  const { env: _env, timeoutMs: _t, idleTimeoutMs: _i, maxRetries: _r, folderName: _f, provider: _p, baseUrl: _b, model: _m, ...rest } = options;
+  const {
+    env: _env,
+    timeoutMs: _t,
+    idleTimeoutMs: _i,
+    maxRetries: _r,
+    folderName: _f,
+    provider: _p,
+    baseUrl: _b,
+    model: _m,
+    ...rest
+  } = options;
   const extra: Record<string, unknown> = {
     engine: { provider: engine.name, baseUrl: engine.baseUrl, model: engine.model },
   };
@@ -58,7 +68,9 @@ export async function summarizeOptionsHash(options: SummarizeOptions): Promise<s
   ] as const) {
     if (!file) continue;
     try {
-      extra[key] = createHash("sha256").update(await readFile(file)).digest("hex");
+      extra[key] = createHash("sha256")
+        .update(await readFile(file))
+        .digest("hex");
     } catch {
       extra[key] = "unreadable"; // the document run reports it properly
     }

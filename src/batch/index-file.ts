@@ -76,9 +76,11 @@ export class BatchIndexFile {
   flush(): Promise<void> {
     const index = this.snapshot();
     // a failed write must not block later ones
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      this.htmlWarning = (await writeIndexFiles(this.outDir, index, this.baseName)) ?? this.htmlWarning;
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        this.htmlWarning = (await writeIndexFiles(this.outDir, index, this.baseName)) ?? this.htmlWarning;
+      });
     return this.writing;
   }
 }

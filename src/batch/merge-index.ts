@@ -42,7 +42,10 @@ export async function mergeShardIndexes(out: string): Promise<MergedIndex> {
     }
   }
   const splits = new Set(shardFiles.map((n) => Number(SHARD_INDEX_PATTERN.exec(n)![2])));
-  if (splits.size > 1) warnings.push(`shard indexes of different splits (${[...splits].map((n) => `/${n}`).join(", ")}): the newest row of each document wins`);
+  if (splits.size > 1)
+    warnings.push(
+      `shard indexes of different splits (${[...splits].map((n) => `/${n}`).join(", ")}): the newest row of each document wins`,
+    );
   const missingShards: string[] = [];
   for (const n of splits) {
     for (let k = 1; k <= n; k++) if (!names.includes(`index.shard-${k}-of-${n}.json`)) missingShards.push(`${k}/${n}`);

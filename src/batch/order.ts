@@ -25,14 +25,31 @@ export async function startInOrder<T>(
   const running = new Map<string, Promise<T>>();
   const openers = smallestOf(pdfs, sizes, o.requests <= 2 * o.concurrency ? o.requests : 1);
   for (const pdf of openers) running.set(pdf, start(pdf));
-  const rest = await longestFirst(pdfs.filter((p) => !running.has(p)), sizes, o.countPagesMs ?? COUNT_BUDGET_MS);
+  const rest = await longestFirst(
+    pdfs.filter((p) => !running.has(p)),
+    sizes,
+    o.countPagesMs ?? COUNT_BUDGET_MS,
+  );
   for (const pdf of rest) running.set(pdf, start(pdf));
   return running;
 }
 
 /** Bytes of each file; an unreadable one counts 0 (its run reports it). */
 async function fileSizes(pdfs: string[]): Promise<Map<string, number>> {
-  return new Map(await Promise.all(pdfs.map(async (pdf) => [pdf, await stat(pdf).then((s) => s.size, () => 0)] as const)));
+  return new Map(
+    await Promise.all(
+      pdfs.map(
+        async (pdf) =>
+          [
+            pdf,
+            await stat(pdf).then(
+              (s) => s.size,
+              () => 0,
+            ),
+          ] as const,
+      ),
+    ),
+  );
 }
 
 /** The `n` smallest readable files, smallest first; equals keep their input order. */

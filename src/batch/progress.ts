@@ -20,7 +20,12 @@ export interface ProgressReporter {
 }
 
 /** Terminal → live display; pipes and CI → one line per event on stderr; --json → JSON lines on stdout. */
-export function chooseProgressMode(opts: { json?: boolean; quiet?: boolean; verbose?: boolean; stream?: NodeJS.WriteStream }): ProgressMode {
+export function chooseProgressMode(opts: {
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  stream?: NodeJS.WriteStream;
+}): ProgressMode {
   if (opts.json) return "json";
   if (opts.quiet) return "quiet";
   if (opts.verbose) return "verbose";
@@ -39,7 +44,9 @@ export function createProgressReporter(
     return { onEvent: (e) => out.write(JSON.stringify(e) + "\n"), stop: () => undefined, close: () => undefined };
   }
   const state = new BatchProgressState(now);
-  return mode === "tty" ? new LiveDisplay(state, err) : new LineLog(state, err, mode === "quiet" ? "quiet" : mode === "verbose" ? "verbose" : "normal");
+  return mode === "tty"
+    ? new LiveDisplay(state, err)
+    : new LineLog(state, err, mode === "quiet" ? "quiet" : mode === "verbose" ? "verbose" : "normal");
 }
 
 /** One active document as its row shows it. */
@@ -355,7 +362,9 @@ export function closingLines(s: BatchProgressState): string[] {
     `${interrupted} interrupted`,
     !e && notStarted ? `${notStarted} not started` : "",
   ].filter(Boolean);
-  const lines = [`${count(s.total, "document")}: ${parts.join(", ")}; ${usd(cost)} spent in ${formatDuration(seconds)}; outputs in ${s.out || "."}/ (index.html)`];
+  const lines = [
+    `${count(s.total, "document")}: ${parts.join(", ")}; ${usd(cost)} spent in ${formatDuration(seconds)}; outputs in ${s.out || "."}/ (index.html)`,
+  ];
   if (f["over-budget"]) lines.push(`--max-cost ${usd(s.maxCostUSD ?? 0)} reached: ${f["over-budget"]} document(s) not started`);
   if (interrupted || notStarted) lines.push("interrupted: run the same command again to finish the rest (finished documents are kept)");
   for (const w of e?.warnings ?? []) lines.push(`warning: ${w}`);
@@ -386,16 +395,21 @@ class LineLog implements ProgressReporter {
         if (normal) write(`${at} start ${basename(e.document)}`);
         break;
       case "document-planned":
-        if (normal && e.requests > 0) write(`${at} planned ${basename(e.document)}: ${count(e.requests, "request")}, about ${usd(e.plannedCostUSD)}`);
+        if (normal && e.requests > 0)
+          write(`${at} planned ${basename(e.document)}: ${count(e.requests, "request")}, about ${usd(e.plannedCostUSD)}`);
         break;
       case "request-end":
         if (this.level === "verbose") {
-          write(`${at} ${basename(e.document)}: request ${e.requestId} ${e.cached ? "answered from the cache" : `done: ${tokens(e.inputTokens ?? 0)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}`}`);
+          write(
+            `${at} ${basename(e.document)}: request ${e.requestId} ${e.cached ? "answered from the cache" : `done: ${tokens(e.inputTokens ?? 0)} in / ${tokens(e.outputTokens)} out tokens, ${usd(e.costUSD)}`}`,
+          );
         }
         break;
       case "document-end":
         if (normal || e.entry.status === "failed") {
-          write(`${at} ${entryLine(e.entry)} | ${docsPart(s)} · ${requestsPart(s.requestsDone, s.requestsTotal, s.requestsInFlight)} · ${spendPart(s)}`);
+          write(
+            `${at} ${entryLine(e.entry)} | ${docsPart(s)} · ${requestsPart(s.requestsDone, s.requestsTotal, s.requestsInFlight)} · ${spendPart(s)}`,
+          );
         }
         break;
       case "batch-end":

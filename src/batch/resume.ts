@@ -54,7 +54,9 @@ export function hashOptions(options: object, extra: Record<string, unknown> = {}
     if (value === undefined || typeof value === "function" || NOT_OUTPUT_AFFECTING.has(key)) continue;
     picked[key] = value;
   }
-  return createHash("sha256").update(stableJson({ options: picked, extra })).digest("hex");
+  return createHash("sha256")
+    .update(stableJson({ options: picked, extra }))
+    .digest("hex");
 }
 
 function stableJson(value: unknown): string {
@@ -69,11 +71,7 @@ function stableJson(value: unknown): string {
 }
 
 /** The previous run's marker when it is for the same bytes and the same options, else null. */
-export async function findUpToDate(
-  folder: string,
-  sha256: string,
-  optionsHash: string,
-): Promise<DoneMarker | null> {
+export async function findUpToDate(folder: string, sha256: string, optionsHash: string): Promise<DoneMarker | null> {
   try {
     const marker = JSON.parse(await readFile(join(folder, DONE_MARKER), "utf8")) as DoneMarker;
     if (marker.schemaVersion === 1 && marker.sha256 === sha256 && marker.optionsHash === optionsHash) {

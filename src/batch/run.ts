@@ -362,12 +362,7 @@ function applyOutcome(entry: IndexEntry, outcome: DocumentOutcome): void {
  * The shared request slots, with a check run inside the slot just before each request starts;
  * requests running are kept in `inFlight`.
  */
-function gatedSlots(
-  shared: RequestSlots,
-  before: () => Promise<void>,
-  gate: () => void,
-  inFlight: Set<Promise<unknown>>,
-): RequestSlots {
+function gatedSlots(shared: RequestSlots, before: () => Promise<void>, gate: () => void, inFlight: Set<Promise<unknown>>): RequestSlots {
   return wrapRequestSlots(shared, async (fn, priority) => {
     await before(); // outside the slot: a document waiting for budget must not hold one
     return shared.run(async () => {

@@ -141,8 +141,7 @@ export function resolveProfile(opts: ResolveProfileOptions = {}): ModelProfile {
   const base = structuredClone(found ?? findProfile(profiles, DEFAULT_MODEL) ?? profiles[0]!);
   const window = positiveInteger(opts.contextWindow, "--context-window") ?? base.window;
   const maxSide = positiveInteger(opts.imageMaxSide, "--image-max-side") ?? base.image.maxSide;
-  const maxImages =
-    positiveInteger(opts.maxImages, "--max-images") ?? base.imageCaps[provider] ?? base.imageCaps[DEFAULT_PROVIDER] ?? 8;
+  const maxImages = positiveInteger(opts.maxImages, "--max-images") ?? base.imageCaps[provider] ?? base.imageCaps[DEFAULT_PROVIDER] ?? 8;
   return {
     ...base,
     aliases: base.aliases ?? [],

@@ -33,13 +33,21 @@ const TIMEOUT_HOURS = 24;
  * jobs in rounds (see BatchCoordinator), documents are written as their answers arrive, and
  * OUT/batch-state.json lets a rerun pick up the jobs. Resolves to the exit code.
  */
-export async function runBatchApiCommand(inputs: string[], options: SummarizeOptions, o: BatchApiCommandOptions, io: CliIO): Promise<number> {
+export async function runBatchApiCommand(
+  inputs: string[],
+  options: SummarizeOptions,
+  o: BatchApiCommandOptions,
+  io: CliIO,
+): Promise<number> {
   // the run's environment: poll and settle times (tests shorten them)
   const env = io.env;
   const engine = resolveEngine(options);
   const wire = batchWireFor(engine.name);
   if (engine.name === "offline") throw new InputError("--batch-api needs a model provider (set MISTRAL_API_KEY, or --provider mistral)");
-  if (!wire) throw new InputError(`--batch-api is not supported by provider ${engine.name} (it has no batch API): use mistral, or an OpenAI-compatible server with /v1/files and /v1/batches`);
+  if (!wire)
+    throw new InputError(
+      `--batch-api is not supported by provider ${engine.name} (it has no batch API): use mistral, or an OpenAI-compatible server with /v1/files and /v1/batches`,
+    );
   const profile = resolveProfile({
     model: engine.model,
     provider: engine.name,

@@ -50,7 +50,8 @@ export function readUserConfig(path = configFilePath()): UserConfig {
   if (!json || typeof json !== "object" || Array.isArray(json)) throw new InputError("config file must hold one JSON object", path);
   const raw = json as Record<string, unknown>;
   const unknown = Object.keys(raw).filter((k) => !(CONFIG_KEYS as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new InputError(`config file: unknown key ${unknown.map((k) => `"${k}"`).join(", ")} (known: ${CONFIG_KEYS.join(", ")})`, path);
+  if (unknown.length > 0)
+    throw new InputError(`config file: unknown key ${unknown.map((k) => `"${k}"`).join(", ")} (known: ${CONFIG_KEYS.join(", ")})`, path);
   const config: UserConfig = {};
   for (const key of ["provider", "model", "out"] as const) {
     if (raw[key] === undefined) continue;

@@ -78,7 +78,8 @@ export function applyUserConfig(cmd: Command, env: NodeJS.ProcessEnv): void {
   for (const opt of cmd.options) {
     const key = opt.attributeName();
     const raw = opt.envVar ? env[opt.envVar] : undefined;
-    if (raw !== undefined && unset(key)) cmd.setOptionValueWithSource(key, opt.parseArg ? opt.parseArg(raw, undefined as never) : raw, "env");
+    if (raw !== undefined && unset(key))
+      cmd.setOptionValueWithSource(key, opt.parseArg ? opt.parseArg(raw, undefined as never) : raw, "env");
   }
   // only options that also read the environment take the file's value (plan's -o, say, does not)
   const names = new Set(cmd.options.filter((o) => o.envVar !== undefined).map((o) => o.attributeName()));

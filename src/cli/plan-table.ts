@@ -34,7 +34,8 @@ export function formatPlanTable(plan: Plan, profile: ModelProfile): string {
     "",
     "estimated cost: expected (input as planned + a typical answer), upper bound (+ full output reserve per request):",
     ...costTable(plan, profile).map(
-      (c) => `  ${`${c.provider}${c.host !== c.provider ? ` via ${c.host}` : ""}`.padEnd(26)} $${c.expectedCostUSD.toFixed(4)}, at most $${c.costUSD.toFixed(4)}`,
+      (c) =>
+        `  ${`${c.provider}${c.host !== c.provider ? ` via ${c.host}` : ""}`.padEnd(26)} $${c.expectedCostUSD.toFixed(4)}, at most $${c.costUSD.toFixed(4)}`,
     ),
     ...batchCostTable(plan, profile).map(
       (c) => `  ${`${c.provider} batch API (--batch-api)`.padEnd(26)} $${c.expectedCostUSD.toFixed(4)}, at most $${c.costUSD.toFixed(4)}`,

@@ -17,7 +17,12 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /** A name safe as a file name: no separators, no control characters. */
 function safeStem(name: string): string {
-  return name.replace(/\.pdf$/i, "").replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_").trim() || "stdin";
+  return (
+    name
+      .replace(/\.pdf$/i, "")
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_")
+      .trim() || "stdin"
+  );
 }
 
 /**
@@ -33,7 +38,10 @@ export async function withStdinInput<T>(
   const dashes = inputs.filter((i) => i === "-").length;
   if (dashes === 0) return fn(inputs);
   if (dashes > 1) throw new InputError("`-` (standard input) can be given once");
-  if ((stdin as NodeJS.ReadStream).isTTY) throw new InputError("`-` reads a PDF from standard input, but standard input is a terminal (pipe a file in: longdoc extract - < file.pdf)");
+  if ((stdin as NodeJS.ReadStream).isTTY)
+    throw new InputError(
+      "`-` reads a PDF from standard input, but standard input is a terminal (pipe a file in: longdoc extract - < file.pdf)",
+    );
   const bytes = await readAll(stdin);
   if (bytes.length === 0) throw new InputError("standard input was empty, not a PDF", "-");
   const dir = await mkdtemp(join(tmpdir(), "longdoc-stdin-"));

@@ -127,7 +127,10 @@ export interface LauncherStopMessage {
 
 export function isLauncherStopMessage(m: unknown): m is LauncherStopMessage {
   return (
-    typeof m === "object" && m !== null && STOP_SIGNALS.includes((m as LauncherStopMessage).longdocStop) && typeof (m as LauncherStopMessage).count === "number"
+    typeof m === "object" &&
+    m !== null &&
+    STOP_SIGNALS.includes((m as LauncherStopMessage).longdocStop) &&
+    typeof (m as LauncherStopMessage).count === "number"
   );
 }
 

@@ -9,7 +9,16 @@ import type { ProviderConfig } from "../llm/providers.js";
 import { afterGrace, createRequestSlots, wrapRequestSlots } from "../llm/slots.js";
 import type { CliIO } from "./program.js";
 import { plural } from "../report/format.js";
-import { DEFAULT_REQUESTS, requirePricesForMaxCost, resolveEngine, summarize, usageLine, type PipelineEvent, type SummarizeOptions, type SummarizeResult } from "../pipeline/document.js";
+import {
+  DEFAULT_REQUESTS,
+  requirePricesForMaxCost,
+  resolveEngine,
+  summarize,
+  usageLine,
+  type PipelineEvent,
+  type SummarizeOptions,
+  type SummarizeResult,
+} from "../pipeline/document.js";
 import type { Task } from "../model/task.js";
 import { verbosityOf } from "./options.js";
 import { parseShard } from "../batch/shard.js";
@@ -20,7 +29,9 @@ import { timeLimitsMs } from "./time-limits.js";
 function describeEvent(e: PipelineEvent, verbose: boolean): string | null {
   switch (e.type) {
     case "request-start":
-      return verbose ? `${e.document}: request ${e.requestId} (${e.kind}, pages ${e.pages[0]}-${e.pages[1]}, ${e.images} image${e.images === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens) sent` : null;
+      return verbose
+        ? `${e.document}: request ${e.requestId} (${e.kind}, pages ${e.pages[0]}-${e.pages[1]}, ${e.images} image${e.images === 1 ? "" : "s"}, ~${e.estimatedInputTokens} input tokens) sent`
+        : null;
     case "extracted":
       return `${e.document}: ${plural(e.pages, "page")}, ${plural(e.figures, "figure")} extracted (${e.seconds.toFixed(1)} s)`;
     case "planned":
@@ -105,8 +116,12 @@ export async function runOneDocument(task: Task, input: string, o: SummarizeCliO
       );
     } else if (result.dryRun) {
       const n = result.plan.requests.length;
-      const reduceNote = result.plan.requests.some((q) => q.kind === "reduce") ? "; reduce bodies hold placeholders where the map answers go" : "";
-      err(`${name}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`);
+      const reduceNote = result.plan.requests.some((q) => q.kind === "reduce")
+        ? "; reduce bodies hold placeholders where the map answers go"
+        : "";
+      err(
+        `${name}: dry run: no request sent; the exact request bodies are in ${result.outDir}/requests/ (${n} file${n === 1 ? "" : "s"}${reduceNote})\n`,
+      );
     } else {
       err(`${name}: wrote ${result.outDir}/ (${writtenNote(result.files)})\n`);
       if (result.mode !== "offline" && verbosity !== "quiet") err(`${name}: usage: ${usageLine(result.usage)}\n`);
@@ -174,12 +189,26 @@ export async function runDocuments(task: Task, inputs: string[], o: SummarizeCli
     if (o.batchApi && !o.dryRun) {
       // provider batch jobs in rounds (a dry run sends nothing, so it is the same as without)
       const { runBatchApiCommand } = await import("./batch-api-command.js");
-      return await runBatchApiCommand(inputs, options, { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard }, io);
+      return await runBatchApiCommand(
+        inputs,
+        options,
+        { out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, shard },
+        io,
+      );
     }
     if (engine.name === "offline" && !o.dryRun) io.stderr.write(offlineNotice(o.provider === "offline"));
     return await runBatchCommand(
       inputs,
-      { ...options, out: o.out, concurrency: o.concurrency, maxCostUSD: o.maxCost, json: o.json, quiet: o.quiet, verbose: o.verbose, shard },
+      {
+        ...options,
+        out: o.out,
+        concurrency: o.concurrency,
+        maxCostUSD: o.maxCost,
+        json: o.json,
+        quiet: o.quiet,
+        verbose: o.verbose,
+        shard,
+      },
       io,
     );
   } catch (err) {

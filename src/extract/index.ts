@@ -114,7 +114,12 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       givenUp = true;
       broken = true;
       const progress = pagesWanted ? ` with ${pagesRead} of ${pagesWanted} pages read` : "";
-      timedOut(new InputError(`${pdfPath}: gave up after ${Math.round(total / 1000)} s${progress} (the PDF is too slow to read or loops; --timeout raises the limit)`, pdfPath));
+      timedOut(
+        new InputError(
+          `${pdfPath}: gave up after ${Math.round(total / 1000)} s${progress} (the PDF is too slow to read or loops; --timeout raises the limit)`,
+          pdfPath,
+        ),
+      );
     }, ms);
   };
   const within = <T>(p: Promise<T>) => Promise.race([p, timeout]);
@@ -133,7 +138,9 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
 
   let slots: WorkerSlot[] = [];
   const t0 = Date.now();
-  const debug = (what: string) => process.env.LONGDOC_DEBUG && process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
+  const debug = (what: string) =>
+    process.env.LONGDOC_DEBUG &&
+    process.stderr.write(`[extract] ${what} +${Date.now() - t0} ms (process +${Math.round(performance.now())} ms)\n`);
   try {
     let deadline = Date.now() + timeoutMs;
     arm(timeoutMs);
@@ -164,7 +171,9 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
     if (count === 1) for (const w of workers.splice(1)) void handBack(w, early);
     if (early && count > 1) await early;
     for (let i = workers.length; i < count; i++) workers.push(acquireWorker());
-    await Promise.all(workers.slice(early ? 2 : 1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })));
+    await Promise.all(
+      workers.slice(early ? 2 : 1).map((w) => ask(w, { op: "open", file: pdfPath, password: opts.password, withMeta: false })),
+    );
     // a worker stopped by a page's watchdog is replaced by a fresh one with the document open
     const slotOf = (w: PdfWorker): WorkerSlot => {
       const slot: WorkerSlot = {
@@ -200,10 +209,12 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
         }
         let pages = 0;
         for (let r = nextRun++; r < runs.length; r = nextRun++) {
-          analyzed[r] = await within(analyzePagesWatched(slot, runs[r], limits, (a) => {
-            pagesRead++;
-            opts.onPageRead?.(a.layout.number, a.ms ?? 0);
-          }));
+          analyzed[r] = await within(
+            analyzePagesWatched(slot, runs[r], limits, (a) => {
+              pagesRead++;
+              opts.onPageRead?.(a.layout.number, a.ms ?? 0);
+            }),
+          );
           pages += runs[r].length;
         }
         debug(`worker ${i + 1} analyzed ${pages} pages`);
@@ -231,12 +242,15 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       workers.splice(0, workers.length, slots[0].worker);
       // past the document's limit, figures are left out rather than the document failed: its text is complete
       clearTimeout(timer);
-      const rendered = await renderAll(pending, (items) => renderWatched(slots[0], items, maxSide, pageTimeoutMs, pageTimeoutMs + limits.graceMs, deadline));
+      const rendered = await renderAll(pending, (items) =>
+        renderWatched(slots[0], items, maxSide, pageTimeoutMs, pageTimeoutMs + limits.graceMs, deadline),
+      );
       for (const [block, page] of pending) {
         const r = rendered.get(block.id);
         if (!r?.data || !r.mime || !r.width || !r.height) {
           if (r?.error === LATE) late.add(page.number);
-          else document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
+          else
+            document.warnings.push(`page ${page.number}: figure ${block.id} could not be rendered (${r?.error ?? "no image"}); left out`);
           page.blocks = page.blocks.filter((b) => b !== (block as unknown as Block));
           continue;
         }
@@ -248,13 +262,19 @@ export async function extract(pdfPath: string, opts: ExtractOptions = {}): Promi
       }
     }
     // said only of pages whose image was really made
-    const scanned = document.pages.filter((p) => !p.textLayer && p.blocks.some((b) => b.type === "figure" && b.kind === "page-scan")).map((p) => p.number);
+    const scanned = document.pages
+      .filter((p) => !p.textLayer && p.blocks.some((b) => b.type === "figure" && b.kind === "page-scan"))
+      .map((p) => p.number);
     if (scanned.length) {
-      document.warnings.push(`no usable text layer on ${scanned.length === 1 ? "page" : "pages"} ${compactRanges(scanned)}: sent as page images`);
+      document.warnings.push(
+        `no usable text layer on ${scanned.length === 1 ? "page" : "pages"} ${compactRanges(scanned)}: sent as page images`,
+      );
     }
     if (late.size) {
       const pages = [...late].sort((a, b) => a - b);
-      document.warnings.push(`figures of ${pages.length === 1 ? "page" : "pages"} ${compactRanges(pages)} left out: the document's time limit (${Math.round((deadline - t0) / 1000)} s, --timeout) was reached before they were drawn`);
+      document.warnings.push(
+        `figures of ${pages.length === 1 ? "page" : "pages"} ${compactRanges(pages)} left out: the document's time limit (${Math.round((deadline - t0) / 1000)} s, --timeout) was reached before they were drawn`,
+      );
     }
     debug("assembled and rendered");
     // the region was only needed for rendering; the model keeps the contract's fields
@@ -299,7 +319,10 @@ function assemble(path: string, sha256: string, bytes: number, meta: DocMeta, an
     for (const w of a.candidates.warnings) warnings.push(w);
   }
   const heads = findRunningHeads(layouts);
-  const regions = selectFigures(analyses.map((a) => a.candidates), layouts);
+  const regions = selectFigures(
+    analyses.map((a) => a.candidates),
+    layouts,
+  );
   const textLayouts = layouts.filter((l) => l.textLayer);
   const scale = headingScale(textLayouts, bodyFontSize(textLayouts));
 
@@ -394,7 +417,7 @@ async function fileSize(path: string): Promise<number> {
     info = await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read file (${code === "ENOENT" ? "no such file" : code ?? "error"})`, path);
+    throw new InputError(`${path}: cannot read file (${code === "ENOENT" ? "no such file" : (code ?? "error")})`, path);
   }
   if (!info.isFile()) throw new InputError(`${path}: not a file`, path);
   return info.size;
@@ -426,7 +449,7 @@ function round1(v: number): number {
 
 export function compactRanges(numbers: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < numbers.length; ) {
+  for (let i = 0; i < numbers.length;) {
     let j = i;
     while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j++;
     parts.push(j > i ? `${numbers[i]}–${numbers[j]}` : `${numbers[i]}`);

@@ -24,11 +24,7 @@ export function cacheKey(provider: string, baseUrl: string, body: unknown): stri
   } catch {
     /* offline / unusual: keep as is */
   }
-  return createHash("sha256")
-    .update(JSON.stringify({ provider, endpoint }))
-    .update("\n")
-    .update(JSON.stringify(body))
-    .digest("hex");
+  return createHash("sha256").update(JSON.stringify({ provider, endpoint })).update("\n").update(JSON.stringify(body)).digest("hex");
 }
 
 interface CacheEntry {

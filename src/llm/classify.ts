@@ -5,7 +5,17 @@
  */
 import { ProviderRefusedError } from "../errors.js";
 import type { ErrorInfo } from "./adapters/read.js";
-import { ContentRefusedError, ContextOverflowError, looksLikeContextOverflow, looksLikeQuota, looksLikeTooManyImages, parseContextNumbers, parseImageLimit, ProviderError, TooManyImagesError } from "./errors.js";
+import {
+  ContentRefusedError,
+  ContextOverflowError,
+  looksLikeContextOverflow,
+  looksLikeQuota,
+  looksLikeTooManyImages,
+  parseContextNumbers,
+  parseImageLimit,
+  ProviderError,
+  TooManyImagesError,
+} from "./errors.js";
 
 export interface ErrorContext {
   provider: string;
@@ -29,7 +39,8 @@ export function classifyErrorStatus(at: ErrorContext, status: number, info: Erro
   }
   if (status === 403) {
     // OpenRouter: the input was flagged by a moderated model's filter
-    if (/moderat|flagged/i.test(msg)) return new ContentRefusedError(`${at.where} refused by the provider's content filter (${how}): ${msg}`, msg);
+    if (/moderat|flagged/i.test(msg))
+      return new ContentRefusedError(`${at.where} refused by the provider's content filter (${how}): ${msg}`, msg);
     const hint = at.keySource ? `; check ${at.keySource}` : "";
     return new ProviderRefusedError(`${at.where} refused (${how}, not allowed): ${msg}${hint}`);
   }
@@ -42,9 +53,16 @@ export function classifyErrorStatus(at: ErrorContext, status: number, info: Erro
       status,
     );
   }
-  if (info.type === "exceed_context_size_error" || (status === 400 || status === 413 || status === 422) && looksLikeContextOverflow(msg)) {
+  if (
+    info.type === "exceed_context_size_error" ||
+    ((status === 400 || status === 413 || status === 422) && looksLikeContextOverflow(msg))
+  ) {
     const n = parseContextNumbers(msg);
-    return new ContextOverflowError(`${at.where}: request too large for the model's context (${how}): ${msg}`, info.contextTokens ?? n.limit, info.promptTokens ?? n.requested);
+    return new ContextOverflowError(
+      `${at.where}: request too large for the model's context (${how}): ${msg}`,
+      info.contextTokens ?? n.limit,
+      info.promptTokens ?? n.requested,
+    );
   }
   if ((status === 400 || status === 413 || status === 422) && looksLikeTooManyImages(msg)) {
     return new TooManyImagesError(`${at.where}: too many images for this endpoint (${how}): ${msg}`, parseImageLimit(msg));

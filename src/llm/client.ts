@@ -2,9 +2,25 @@ import { requestCacheKey, toRequestBody, type ChatBody } from "./adapters/index.
 import type { ErrorInfo } from "./adapters/read.js";
 import { defaultCacheDir, ResponseCache } from "./cache.js";
 import { classifyErrorStatus } from "./classify.js";
-import { ContentRefusedError, ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "./errors.js";
+import {
+  ContentRefusedError,
+  ContextOverflowError,
+  InvalidAnswerError,
+  OutputTruncatedError,
+  ProviderError,
+  scrubMessage,
+  TooManyImagesError,
+} from "./errors.js";
 import type { ProviderConfig } from "./providers.js";
-import { rateLimitDelayMs, rateLimitWaitMs, retryDelayMs, shouldRetryStatus, sleep, type BackoffOptions, type RateLimitOptions } from "./retry.js";
+import {
+  rateLimitDelayMs,
+  rateLimitWaitMs,
+  retryDelayMs,
+  shouldRetryStatus,
+  sleep,
+  type BackoffOptions,
+  type RateLimitOptions,
+} from "./retry.js";
 import { FIRST_BYTE_FACTOR, streamAttempt } from "./transport.js";
 import type { AttemptRecord, ModelAnswer, ModelRequest } from "./types.js";
 
@@ -101,7 +117,12 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
 
   /** An HTTP error status (or an error code inside a 200) as the error the caller can act on; null = retry. */
   const classifyStatus = (req: ModelRequest, status: number, info: ErrorInfo, inBand: boolean) =>
-    classifyErrorStatus({ provider: cfg.name, keySource: cfg.keySource, where: where(req), model: req.model, reasoning: req.reasoning, scrub }, status, info, inBand);
+    classifyErrorStatus(
+      { provider: cfg.name, keySource: cfg.keySource, where: where(req), model: req.model, reasoning: req.reasoning, scrub },
+      status,
+      info,
+      inBand,
+    );
 
   async function send(req: ModelRequest, o: CallOptions, useCache: boolean): Promise<Sent> {
     if (cfg.name === "offline") {
@@ -130,13 +151,21 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       if (budget.paid >= budget.max) {
-        throw new ProviderError(`${where(req)} stopped after ${budget.paid} paid calls (the most one planned request may cost): ${lastReason}`, lastStatus);
+        throw new ProviderError(
+          `${where(req)} stopped after ${budget.paid} paid calls (the most one planned request may cost): ${lastReason}`,
+          lastStatus,
+        );
       }
       emit({ type: "request", id: req.id, attempt });
       const started = performance.now();
       const r = await streamAttempt(cfg, req, body, signal, { idleMs, capMs, onProgress: emit });
       const latencyMs = Math.round(performance.now() - started);
-      const record = (outcome: AttemptRecord["outcome"], billed: AttemptRecord["billed"], status: number | null, usage = r.kind === "http" ? null : r.acc.usage) => {
+      const record = (
+        outcome: AttemptRecord["outcome"],
+        billed: AttemptRecord["billed"],
+        status: number | null,
+        usage = r.kind === "http" ? null : r.acc.usage,
+      ) => {
         const rec: AttemptRecord = {
           requestId: req.id,
           attempt,
@@ -156,14 +185,26 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
 
       if (r.kind === "http") {
         const final = classifyStatus(req, r.status, r.info, false);
-        const outcome = final instanceof ContextOverflowError ? "context-overflow" : final instanceof TooManyImagesError ? "image-limit" : r.status === 429 ? "rate-limited" : "http-error";
+        const outcome =
+          final instanceof ContextOverflowError
+            ? "context-overflow"
+            : final instanceof TooManyImagesError
+              ? "image-limit"
+              : r.status === 429
+                ? "rate-limited"
+                : "http-error";
         record(outcome, false, r.status);
         if (final) throw final;
         lastStatus = r.status;
         lastReason = `HTTP ${r.status}: ${scrub(r.info.message).slice(0, 160)}`;
-        if (!shouldRetryStatus(r.status, r.headers)) throw new ProviderError(`${where(req)} failed (HTTP ${r.status}): ${scrub(r.info.message)}`, r.status);
-        if (unbilledRetries++ >= maxRetries) throw new ProviderError(`${where(req)} failed after ${attempt} attempts: ${lastReason}`, lastStatus);
-        delayMs = r.status === 429 ? rateLimitDelayMs(++rateLimits, rateLimitWaitMs(r.headers), opts.rateLimit) : retryDelayMs(unbilledRetries, rateLimitWaitMs(r.headers), opts.backoff);
+        if (!shouldRetryStatus(r.status, r.headers))
+          throw new ProviderError(`${where(req)} failed (HTTP ${r.status}): ${scrub(r.info.message)}`, r.status);
+        if (unbilledRetries++ >= maxRetries)
+          throw new ProviderError(`${where(req)} failed after ${attempt} attempts: ${lastReason}`, lastStatus);
+        delayMs =
+          r.status === 429
+            ? rateLimitDelayMs(++rateLimits, rateLimitWaitMs(r.headers), opts.rateLimit)
+            : retryDelayMs(unbilledRetries, rateLimitWaitMs(r.headers), opts.backoff);
       } else if (r.kind === "timeout" || r.kind === "dropped") {
         // cut off mid-way: the provider may bill what it did; before any response nothing was done
         const billed = r.responded ? "unknown" : false;
@@ -181,14 +222,15 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
           if (timeoutRetries++ >= MAX_TIMEOUT_RETRIES) {
             throw new ProviderError(`${where(req)} failed: ${lastReason}, also when sent again`);
           }
-        } else if (unbilledRetries++ >= maxRetries) throw new ProviderError(`${where(req)} failed after ${attempt} attempts: ${lastReason}`);
+        } else if (unbilledRetries++ >= maxRetries)
+          throw new ProviderError(`${where(req)} failed after ${attempt} attempts: ${lastReason}`);
         delayMs = timeout ? 0 : retryDelayMs(Math.max(1, unbilledRetries), null, opts.backoff);
       } else {
         const acc = r.acc;
         const finish = acc.finishReason ?? "stop";
         if (acc.error || finish === "error") {
           // an error inside a 200: map its code like an HTTP status
-          const info = acc.error ?? { message: "the provider reported an error while answering (finish_reason \"error\")" };
+          const info = acc.error ?? { message: 'the provider reported an error while answering (finish_reason "error")' };
           const code = typeof info.code === "number" ? info.code : Number.isInteger(Number(info.code)) ? Number(info.code) : 502;
           const final = classifyStatus(req, code, info, true);
           record(final instanceof ContextOverflowError ? "context-overflow" : "provider-error", "unknown", 200);
@@ -212,7 +254,12 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
           if (finish === "model_length") {
             // Mistral: prompt and answer together reached the model's window
             record("context-overflow", true, 200);
-            throw new ContextOverflowError(`${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`, undefined, undefined, true);
+            throw new ContextOverflowError(
+              `${where(req)}: prompt and answer reached the model's context length (finish_reason "model_length")`,
+              undefined,
+              undefined,
+              true,
+            );
           }
           if (finish === "length") {
             record("truncated", true, 200);
@@ -238,7 +285,8 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
             lastReason = "the answer was empty";
             lastStatus = undefined;
             // the same request again; a repair would need an empty assistant turn, which Mistral rejects
-            if (emptyRetries++ >= MAX_EMPTY_RETRIES) throw new ProviderError(`${where(req)} failed: the model answered nothing, also when asked again`);
+            if (emptyRetries++ >= MAX_EMPTY_RETRIES)
+              throw new ProviderError(`${where(req)} failed: the model answered nothing, also when asked again`);
             delayMs = 0;
           } else {
             record("ok", true, 200);
@@ -302,7 +350,9 @@ export function checkJson<T>(text: string, validate: Validate<T>): { ok: true; v
     const m = (e as Error).message;
     return {
       ok: false,
-      error: /end of (JSON )?input|unterminated|Unexpected end/i.test(m) ? `the JSON is incomplete (cut off): ${m}` : `the answer is not valid JSON: ${m}`,
+      error: /end of (JSON )?input|unterminated|Unexpected end/i.test(m)
+        ? `the JSON is incomplete (cut off): ${m}`
+        : `the answer is not valid JSON: ${m}`,
     };
   }
   const v = validate(parsed);
@@ -327,4 +377,3 @@ export function repairRequest(req: ModelRequest, brokenText: string, error: stri
     ],
   };
 }
-

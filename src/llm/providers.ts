@@ -105,7 +105,14 @@ export function resolveProvider(opts: ResolveProviderOptions, env: NodeJS.Proces
   } catch {
     throw new InputError(`invalid base URL "${baseUrl}"`);
   }
-  return makeConfig(name, baseUrl.replace(/\/+$/, ""), nonEmpty(opts.model) ?? profile.model, opts.maxImages ?? profile.maxImages, keySource, key);
+  return makeConfig(
+    name,
+    baseUrl.replace(/\/+$/, ""),
+    nonEmpty(opts.model) ?? profile.model,
+    opts.maxImages ?? profile.maxImages,
+    keySource,
+    key,
+  );
 }
 
 function makeConfig(

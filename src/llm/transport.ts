@@ -41,10 +41,16 @@ export type AttemptResult =
   | { kind: "dropped"; message: string; acc: AnswerAccumulator; responded: boolean };
 
 /** One streamed HTTP attempt through the openai client (its own retries off: the policy is ours). */
-export async function streamAttempt(cfg: ProviderConfig, req: ModelRequest, body: ChatBody, signal: AbortSignal | undefined, limits: AttemptLimits): Promise<AttemptResult> {
+export async function streamAttempt(
+  cfg: ProviderConfig,
+  req: ModelRequest,
+  body: ChatBody,
+  signal: AbortSignal | undefined,
+  limits: AttemptLimits,
+): Promise<AttemptResult> {
   const { idleMs, capMs } = limits;
   const emit = (e: { type: "progress"; id: string; tokens: number; thinking: boolean }) => limits.onProgress?.(e);
-    const ctl = new AbortController();
+  const ctl = new AbortController();
   const combined = signal ? AbortSignal.any([signal, ctl.signal]) : ctl.signal;
   let timedOut: "idle" | "first-byte" | "cap" | null = null;
   let responded = false;
@@ -151,7 +157,12 @@ export async function streamAttempt(cfg: ProviderConfig, req: ModelRequest, body
     }
     if (err instanceof APIConnectionError || (err instanceof Error && /fetch failed|socket|ECONN|terminated/i.test(err.message))) {
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? err.message;
-      return { kind: "dropped", message: `cannot reach ${shownEndpoint(cfg.baseUrl)} (${scrubMessage(cause, cfg.apiKey())})`, acc, responded };
+      return {
+        kind: "dropped",
+        message: `cannot reach ${shownEndpoint(cfg.baseUrl)} (${scrubMessage(cause, cfg.apiKey())})`,
+        acc,
+        responded,
+      };
     }
     throw err;
   } finally {

@@ -38,11 +38,7 @@ export const FigureBlockSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
 });
-export const BlockSchema = z.discriminatedUnion("type", [
-  HeadingBlockSchema,
-  ParagraphBlockSchema,
-  FigureBlockSchema,
-]);
+export const BlockSchema = z.discriminatedUnion("type", [HeadingBlockSchema, ParagraphBlockSchema, FigureBlockSchema]);
 export type HeadingBlock = z.infer<typeof HeadingBlockSchema>;
 export type ParagraphBlock = z.infer<typeof ParagraphBlockSchema>;
 export type FigureBlock = z.infer<typeof FigureBlockSchema>;
@@ -109,7 +105,5 @@ export interface Extraction {
 }
 
 export function figureBlocks(doc: DocumentModel): Array<FigureBlock & { page: number }> {
-  return doc.pages.flatMap((p) =>
-    p.blocks.filter((b): b is FigureBlock => b.type === "figure").map((b) => ({ ...b, page: p.number })),
-  );
+  return doc.pages.flatMap((p) => p.blocks.filter((b): b is FigureBlock => b.type === "figure").map((b) => ({ ...b, page: p.number })));
 }

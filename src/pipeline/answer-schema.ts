@@ -76,7 +76,6 @@ export type ModelAnswerShape = {
   figures: Array<{ id: string; description: string }>;
 };
 
-
 export function answerSchemaFor(task: Task, kind: "single" | "map" | "reduce"): z.ZodType<ModelAnswerShape> {
   if (task === "figures") return kind === "map" ? ModelFiguresPartialSchema : ModelFiguresSchema;
   return kind === "map" ? ModelPartialSchema : ModelSummarySchema;

@@ -237,14 +237,34 @@ async function run(
     await writeJsonAtomically(join(outDir, "result.json"), called.executed.custom);
     await writeJsonAtomically(join(outDir, resultFiles(task).usage), called.usage);
     return done(
-      { mode: called.plan.mode, summary: null, result: called.executed.custom, plan: called.plan, usage: called.usage, requests: called.requests, dryRun: false, warnings: called.executed.warnings },
+      {
+        mode: called.plan.mode,
+        summary: null,
+        result: called.executed.custom,
+        plan: called.plan,
+        usage: called.usage,
+        requests: called.requests,
+        dryRun: false,
+        warnings: called.executed.warnings,
+      },
       ["result.json", resultFiles(task).usage],
     );
   }
   const summary = finalizeStage(extraction, called, setup);
   for (const message of summary.warnings) emit({ type: "warning", document: pdfPath, message });
   const written = await writeSummaryFiles(summary, extraction, called.usage, outDir, task);
-  return done({ mode: called.plan.mode, summary, plan: called.plan, usage: called.usage, requests: called.requests, dryRun: false, warnings: summary.warnings }, written);
+  return done(
+    {
+      mode: called.plan.mode,
+      summary,
+      plan: called.plan,
+      usage: called.usage,
+      requests: called.requests,
+      dryRun: false,
+      warnings: summary.warnings,
+    },
+    written,
+  );
 }
 
 async function setUp(task: Task, outDir: string, options: SummarizeOptions, ctx: SummarizeContext): Promise<RunSetup> {
@@ -265,7 +285,8 @@ async function setUp(task: Task, outDir: string, options: SummarizeOptions, ctx:
   );
   const outputReserve =
     positiveInteger(options.maxOutputTokens, "--max-output-tokens") ?? defaultOutputReserve(options.reasoning, profile.window);
-  if (outputReserve >= profile.window) throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
+  if (outputReserve >= profile.window)
+    throw new InputError(`--max-output-tokens ${outputReserve} leaves no room in a ${profile.window}-token window`);
   const userSchema = options.schemaFile ? await loadUserSchema(options.schemaFile) : undefined;
   if (userSchema && provider.name === "offline" && !options.dryRun) {
     throw new InputError("--schema needs a model: set a provider (the offline engine only writes its own summary)");
@@ -352,17 +373,26 @@ async function callStage(
   emit: (e: PipelineEvent) => void,
 ): Promise<CallResult> {
   const { provider, profile, prices, outDir } = setup;
-  const client = ctx.batchClient ?? createModelClient(provider, {
-    cacheDir: options.cache === false ? false : (options.cacheDir ?? defaultCacheDir(options.env)),
-    timeoutMs: options.timeoutMs,
-    idleTimeoutMs: options.idleTimeoutMs,
-    maxRetries: options.maxRetries,
-    onEvent: (e: ClientEvent) => {
-      if (e.type === "retry") emit({ type: "warning", document: pdfPath, message: `request ${e.id}: retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s (${e.reason})` });
-      if (e.type === "repair") emit({ type: "warning", document: pdfPath, message: `request ${e.id}: answer did not fit the schema, asking once for a repair` });
-      if (e.type === "progress") emit({ type: "request-progress", document: pdfPath, requestId: e.id, tokens: e.tokens, thinking: e.thinking });
-    },
-  });
+  const client =
+    ctx.batchClient ??
+    createModelClient(provider, {
+      cacheDir: options.cache === false ? false : (options.cacheDir ?? defaultCacheDir(options.env)),
+      timeoutMs: options.timeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxRetries: options.maxRetries,
+      onEvent: (e: ClientEvent) => {
+        if (e.type === "retry")
+          emit({
+            type: "warning",
+            document: pdfPath,
+            message: `request ${e.id}: retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s (${e.reason})`,
+          });
+        if (e.type === "repair")
+          emit({ type: "warning", document: pdfPath, message: `request ${e.id}: answer did not fit the schema, asking once for a repair` });
+        if (e.type === "progress")
+          emit({ type: "request-progress", document: pdfPath, requestId: e.id, tokens: e.tokens, thinking: e.thinking });
+      },
+    });
   let plan = firstPlan;
   // another document of the run may have learned the endpoint's image limit while this one was planned
   const limit = learnedImageLimit(provider);
@@ -381,7 +411,10 @@ async function callStage(
     reasoning: options.reasoning ?? "none",
     slots: ctx.requestSlots ?? createRequestSlots(positiveInteger(options.requests, "--requests") ?? DEFAULT_REQUESTS),
     replan: (adjust) =>
-      setup.planFor(extraction, { ...adjust, maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity) }),
+      setup.planFor(extraction, {
+        ...adjust,
+        maxImages: Math.min(adjust.maxImages ?? plan.maxImages, learnedImageLimit(provider) ?? Infinity),
+      }),
     initialPlan: plan,
     userSchema: setup.userSchema,
     signal: ctx.signal,
@@ -419,7 +452,13 @@ function finalizeStage(extraction: Extraction, called: CallResult, setup: RunSet
   );
 }
 
-async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage: UsageReport, outDir: string, task: Task): Promise<string[]> {
+async function writeSummaryFiles(
+  summary: Summary,
+  extraction: Extraction,
+  usage: UsageReport,
+  outDir: string,
+  task: Task,
+): Promise<string[]> {
   const names = resultFiles(task);
   await writeJsonAtomically(join(outDir, names.json), summary);
   await writeFileAtomically(join(outDir, names.markdown), renderSummaryMarkdown(summary));
@@ -434,7 +473,12 @@ async function writeSummaryFiles(summary: Summary, extraction: Extraction, usage
  * in requests/<id>.json, built by the same code as the bodies sent. A reduce body needs the map
  * answers, so its partials are placeholders.
  */
-async function writeDryRun(plan: Plan, extraction: Extraction, setup: RunSetup, options: SummarizeOptions): Promise<{ files: string[]; usage: UsageReport }> {
+async function writeDryRun(
+  plan: Plan,
+  extraction: Extraction,
+  setup: RunSetup,
+  options: SummarizeOptions,
+): Promise<{ files: string[]; usage: UsageReport }> {
   const files: string[] = [];
   for (const req of plan.requests) {
     const partials = (req.inputs ?? []).map((id) => ({ note: `(dry run: the answer of request ${id} goes here)` }));
@@ -478,9 +522,10 @@ async function loadUserSchema(file: string): Promise<UserSchema> {
   } catch (err) {
     throw new InputError(`the schema cannot be used (${(err as Error).message})`, file);
   }
-  const name = (typeof (json as { title?: unknown }).title === "string" ? ((json as { title: string }).title) : basename(file, extname(file)))
-    .replace(/[^A-Za-z0-9_-]/g, "_")
-    .slice(0, 64) || "result";
+  const name =
+    (typeof (json as { title?: unknown }).title === "string" ? (json as { title: string }).title : basename(file, extname(file)))
+      .replace(/[^A-Za-z0-9_-]/g, "_")
+      .slice(0, 64) || "result";
   // sent strict; the answer is checked against the user's own schema (nulls for optional fields dropped)
   const original = json as Record<string, unknown>;
   return { name, jsonSchema: strictifySchema(original), validator: z.preprocess((v) => dropNullOptionals(v, original), validator) };
@@ -490,7 +535,11 @@ async function loadUserSchema(file: string): Promise<UserSchema> {
  * Prices for the run: --price-input / --price-output when given (both), else the profile's first
  * price for the provider; null when neither knows one (self-hosted servers).
  */
-export function runPrices(options: Pick<SummarizeOptions, "priceInput" | "priceOutput">, profile: ModelProfile, provider: string): TokenPrices | null {
+export function runPrices(
+  options: Pick<SummarizeOptions, "priceInput" | "priceOutput">,
+  profile: ModelProfile,
+  provider: string,
+): TokenPrices | null {
   const { priceInput, priceOutput } = options;
   if ((priceInput === undefined) !== (priceOutput === undefined)) {
     throw new InputError("--price-input and --price-output go together (USD per million tokens)");

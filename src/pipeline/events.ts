@@ -69,7 +69,9 @@ export type RequestEvent = Extract<PipelineEvent, { type: "request-start" | "req
 
 /** What a finished request cost this run: an answer from the cache cost nothing, whatever it once did. */
 export function paidBy(e: Extract<PipelineEvent, { type: "request-end" }>): { inputTokens: number; outputTokens: number; costUSD: number } {
-  return e.cached ? { inputTokens: 0, outputTokens: 0, costUSD: 0 } : { inputTokens: e.inputTokens ?? 0, outputTokens: e.outputTokens, costUSD: e.costUSD };
+  return e.cached
+    ? { inputTokens: 0, outputTokens: 0, costUSD: 0 }
+    : { inputTokens: e.inputTokens ?? 0, outputTokens: e.outputTokens, costUSD: e.costUSD };
 }
 
 /** The plan's cost as a budget sees it: nothing when no request will be sent (offline engine, --dry-run). */

@@ -167,7 +167,14 @@ async function runPlan(plan: Plan, opts: ExecuteOptions, usage: RequestUsage[]):
           partials: inputs,
         });
         const { system, content, schema: schemaSpec } = request;
-        const value = await callWithOutputRetry(plan, req, { system, content, schema: schemaSpec, priority: priorities.get(req.id)! }, schema, opts, usage);
+        const value = await callWithOutputRetry(
+          plan,
+          req,
+          { system, content, schema: schemaSpec, priority: priorities.get(req.id)! },
+          schema,
+          opts,
+          usage,
+        );
         if (req.kind !== "reduce" || req !== top) {
           const figs = (value as { figures?: Array<{ id: string; description: string }> }).figures;
           if (Array.isArray(figs)) partialFigures.push(...figs.filter((f) => typeof f?.id === "string"));
@@ -285,7 +292,11 @@ async function callWithOutputRetry(
           `${err.message}, also at ${maxOutputTokens} tokens, the most this request may ask for${thinking}; try fewer pages per run (--pages) or a larger --max-output-tokens`,
         );
       }
-      opts.onEvent?.({ type: "warning", document: opts.document, message: `request ${req.id}: answer cut off at ${maxOutputTokens} tokens; asking again with ${larger}` });
+      opts.onEvent?.({
+        type: "warning",
+        document: opts.document,
+        message: `request ${req.id}: answer cut off at ${maxOutputTokens} tokens; asking again with ${larger}`,
+      });
       maxOutputTokens = larger;
     }
   }
@@ -419,4 +430,3 @@ async function describeMissingFigures(
   const warnings = missing.length ? [`the model gave no description for figure(s) ${missing.join(", ")} after asking again`] : [];
   return { figures: got, warnings };
 }
-

@@ -57,7 +57,8 @@ export function finalizeSummary(input: FinalizeInput): Summary {
     to = clamp(to);
     sections.push({ title: s.title.trim() || `Pages ${from}–${to}`, pages: [from, to], summary: s.summary.trim() });
   }
-  if (clampedSections) warnings.push(`${clampedSections} section page range(s) outside the document were clamped to pages ${firstPage}–${lastPage}`);
+  if (clampedSections)
+    warnings.push(`${clampedSections} section page range(s) outside the document were clamped to pages ${firstPage}–${lastPage}`);
 
   const described = new Map<string, string>();
   for (const f of input.partialFigures ?? []) if (f.description.trim()) described.set(f.id, f.description.trim());

@@ -39,9 +39,7 @@ export function buildOfflineSummary(doc: DocumentModel): Summary {
 
   const lead = sentences.filter((s) => isSubstantive(s)).slice(0, LEAD_SENTENCES);
   const leadSet = new Set(lead);
-  const summary = lead.length
-    ? lead.map((s) => s.text).join(" ")
-    : `${doc.source.pages}-page document without extractable text.`;
+  const summary = lead.length ? lead.map((s) => s.text).join(" ") : `${doc.source.pages}-page document without extractable text.`;
 
   return {
     schemaVersion: 1,
@@ -75,7 +73,8 @@ function collectParagraphs(doc: DocumentModel): ParagraphAt[] {
   for (const page of doc.pages) {
     for (const block of page.blocks) {
       order++;
-      if (block.type === "paragraph" && block.text.trim()) out.push({ text: block.text.replace(/\s+/g, " ").trim(), page: page.number, order });
+      if (block.type === "paragraph" && block.text.trim())
+        out.push({ text: block.text.replace(/\s+/g, " ").trim(), page: page.number, order });
     }
   }
   return out;
@@ -87,7 +86,8 @@ function collectHeadings(doc: DocumentModel): Heading[] {
   for (const page of doc.pages) {
     for (const block of page.blocks) {
       order++;
-      if (block.type === "heading" && block.text.trim()) out.push({ title: block.text.trim(), page: page.number, level: block.level, order });
+      if (block.type === "heading" && block.text.trim())
+        out.push({ title: block.text.trim(), page: page.number, level: block.level, order });
     }
   }
   return out;
@@ -109,14 +109,16 @@ function isSubstantive(s: Pick<Sentence, "text">, minWords = 6): boolean {
   return letters / s.text.length > 0.6;
 }
 
-const LEANS_ON_CONTEXT = /^(this|these|those|that|it|its|they|their|them|he|she|both|such|here|there|however|but|and|or|so|also|we thank)\b/i;
+const LEANS_ON_CONTEXT =
+  /^(this|these|those|that|it|its|they|their|them|he|she|both|such|here|there|however|but|and|or|so|also|we thank)\b/i;
 
 const STOPWORDS = new Set(
-  ("a an and are as at be been but by can could did do does for from had has have he her his how i if in into is it its " +
+  (
+    "a an and are as at be been but by can could did do does for from had has have he her his how i if in into is it its " +
     "may more most must no not of on one or our she should so such than that the their them then there these they this " +
     "those to was we were what when where which while who will with would you your also each other all any only over " +
-    "under between about after before during both some same very use used using figure fig table page see")
-    .split(" "),
+    "under between about after before during both some same very use used using figure fig table page see"
+  ).split(" "),
 );
 
 function contentWords(text: string): string[] {

@@ -35,11 +35,19 @@ export interface RequestInputs {
 /** The request whose answer is the document's result: the last reduce (or the single request). */
 export function topRequest(plan: Plan): PlannedRequest {
   const consumed = new Set(plan.requests.flatMap((r) => r.inputs ?? []));
-  return plan.requests.find((r) => !consumed.has(r.id) && (r.kind === "reduce" || r.kind === "single")) ?? plan.requests[plan.requests.length - 1];
+  return (
+    plan.requests.find((r) => !consumed.has(r.id) && (r.kind === "reduce" || r.kind === "single")) ??
+    plan.requests[plan.requests.length - 1]
+  );
 }
 
 /** The schema a planned request's answer must fill: the user's for the top request with --schema. */
-export function answerSchemaOf(plan: Plan, req: PlannedRequest, task: Task, userSchema?: UserSchema): { spec: ModelRequest["schema"]; validator: z.ZodType<unknown> } {
+export function answerSchemaOf(
+  plan: Plan,
+  req: PlannedRequest,
+  task: Task,
+  userSchema?: UserSchema,
+): { spec: ModelRequest["schema"]; validator: z.ZodType<unknown> } {
   const isTop = req === topRequest(plan);
   if (isTop && userSchema) return { spec: { name: userSchema.name, schema: userSchema.jsonSchema }, validator: userSchema.validator };
   const kind = isTop ? req.kind : "map";
@@ -48,7 +56,11 @@ export function answerSchemaOf(plan: Plan, req: PlannedRequest, task: Task, user
 }
 
 /** Build the ModelRequest for one planned request (a reduce needs its inputs' answers). */
-export async function modelRequestFor(plan: Plan, req: PlannedRequest, o: RequestInputs): Promise<{ request: ModelRequest; validator: z.ZodType<unknown> }> {
+export async function modelRequestFor(
+  plan: Plan,
+  req: PlannedRequest,
+  o: RequestInputs,
+): Promise<{ request: ModelRequest; validator: z.ZodType<unknown> }> {
   let system = req.system;
   let content: ContentPart[];
   if (req.kind === "reduce") {

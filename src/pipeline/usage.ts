@@ -108,7 +108,12 @@ export function costOf(promptTokens: number, outputTokens: number, prices: Token
 export function usageRecord(
   spec: { id: string; kind: RequestUsage["kind"]; pages: [number, number]; estimatedInputTokens: number; images: number },
   attempts: AttemptRecord[],
-  result: { answers: Array<{ cached: boolean; usage: { promptTokens: number; completionTokens: number } | null; latencyMs: number }>; repaired: boolean } | undefined,
+  result:
+    | {
+        answers: Array<{ cached: boolean; usage: { promptTokens: number; completionTokens: number } | null; latencyMs: number }>;
+        repaired: boolean;
+      }
+    | undefined,
   failure: unknown,
   prices: TokenPrices | null,
   latencyMs: number,

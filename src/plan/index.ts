@@ -149,8 +149,18 @@ function reduceRequests(p: Planner, maps: PlannedRequest[]): PlannedRequest[] {
   let level = maps.map((m) => ({ id: m.id, pages: m.pages }));
   let depth = 0;
   const make = (id: string, inputs: typeof level): PlannedRequest => {
-    const header = documentHeader({ title: p.title, pageCount: p.pageCount, outline: p.doc.outline, kind: "reduce", partials: inputs.length });
-    const partialTokens = estimatePartialTokens(profile, outputReserve, inputs.map((i) => ({ requestId: i.id, pages: i.pages })));
+    const header = documentHeader({
+      title: p.title,
+      pageCount: p.pageCount,
+      outline: p.doc.outline,
+      kind: "reduce",
+      partials: inputs.length,
+    });
+    const partialTokens = estimatePartialTokens(
+      profile,
+      outputReserve,
+      inputs.map((i) => ({ requestId: i.id, pages: i.pages })),
+    );
     const textTokens = p.memo.estimate(sys) + p.memo.estimate(header) + partialTokens;
     return {
       id,
@@ -243,11 +253,14 @@ export function planDocument(doc: DocumentModel, opts: PlanOptions): Plan {
 
   // 3. split: the fewest chunks at the floor size, then the largest image side that keeps that count
   let budget = p.limit - mapOverhead(p);
-  if (budget <= 0) throw new InputError(`the context window (${profile.window}) leaves no room for content after the prompt and output reserve`);
+  if (budget <= 0)
+    throw new InputError(`the context window (${profile.window}) leaves no room for content after the prompt and output reserve`);
   for (let attempt = 0; attempt < 8; attempt++) {
     const atFloor = chunkStarts(p, minSide, budget);
     if (!atFloor) {
-      throw new InputError(`a single page element does not fit a ${profile.window}-token window with a ${opts.outputReserve}-token output reserve`);
+      throw new InputError(
+        `a single page element does not fit a ${profile.window}-token window with a ${opts.outputReserve}-token output reserve`,
+      );
     }
     const n = atFloor.length;
     const side = largestSideWhere(minSide, maxSide, (s) => chunkStarts(p, s, budget)?.length === n);

@@ -15,8 +15,7 @@ export function requestPriorities(plan: Plan): Map<string, number> {
     r.kind === "reduce" ? (r.inputs ?? []).reduce((s, id) => s + figuresOf(byId.get(id)!), 0) : r.figureIds.length;
   const outputOf = (r: PlannedRequest) => expectedOutputTokens(figuresOf(r), plan.outputReserve);
   // a reduce's prompt grows by the answers it combines
-  const promptOf = (r: PlannedRequest): number =>
-    r.totalTokens + (r.inputs ?? []).reduce((s, id) => s + outputOf(byId.get(id)!), 0);
+  const promptOf = (r: PlannedRequest): number => r.totalTokens + (r.inputs ?? []).reduce((s, id) => s + outputOf(byId.get(id)!), 0);
 
   const chain = new Map<string, number>();
   const chainOf = (r: PlannedRequest): number => {

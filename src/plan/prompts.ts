@@ -8,7 +8,6 @@ import type { RequestKind } from "../model/plan.js";
 
 import type { Task } from "../model/task.js";
 
-
 const READING_GUIDE =
   "The document arrives as text in reading order. Each page starts with a marker like [page 12]. " +
   "Each figure is introduced by a line 'Figure <id> (page N): <caption>' directly before its image; " +
@@ -25,8 +24,7 @@ const TASK_GOAL: Record<Task, string> = {
     "needs, and how it relates to the surrounding text. Also give a short overall summary and the sections.",
 };
 
-const CUSTOM_GOAL =
-  "Fill the JSON schema you are given with information from the document; use only what the document says.";
+const CUSTOM_GOAL = "Fill the JSON schema you are given with information from the document; use only what the document says.";
 
 function kindInstruction(kind: RequestKind): string {
   switch (kind) {
@@ -99,9 +97,7 @@ export interface HeaderOptions {
 export function documentHeader(opts: HeaderOptions): string {
   const lines = [`Document: ${opts.title}`, `Pages: ${opts.pageCount}`];
   if (opts.part) {
-    lines.push(
-      `This request: part ${opts.part.index} of ${opts.part.of}, pages ${opts.part.pages[0]}-${opts.part.pages[1]}`,
-    );
+    lines.push(`This request: part ${opts.part.index} of ${opts.part.of}, pages ${opts.part.pages[0]}-${opts.part.pages[1]}`);
   }
   if (opts.partials !== undefined) lines.push(`Partial results that follow: ${opts.partials}`);
   const outline = outlineLines(opts.outline);

@@ -42,10 +42,7 @@ export function estimatePartialTokens(
  * The system message and content of a reduce request: its planned header part, then one text
  * part per partial answer, in the order of reduce.inputs.
  */
-export function buildReduceParts(
-  reduce: PlannedRequest,
-  partials: PartialAnswer[],
-): { system: string; content: ContentPart[] } {
+export function buildReduceParts(reduce: PlannedRequest, partials: PartialAnswer[]): { system: string; content: ContentPart[] } {
   if (reduce.kind !== "reduce") throw new Error(`request ${reduce.id} is not a reduce request`);
   const byId = new Map(partials.map((p) => [p.requestId, p]));
   const order = reduce.inputs ?? partials.map((p) => p.requestId);

@@ -51,10 +51,12 @@ export function buildRequest(
   if (tiling) {
     tiling.groups.forEach((group, s) => {
       const sheetId = `${id}-s${s + 1}`;
-      const layout = layoutSheet(group.map((g) => byId.get(g)!), tiling.grid, ctx.maxSide);
-      group.forEach((figureId, cell) =>
-        sheetOf.set(figureId, { sheetId, cell: cell + 1, group, columns: layout.columns }),
+      const layout = layoutSheet(
+        group.map((g) => byId.get(g)!),
+        tiling.grid,
+        ctx.maxSide,
       );
+      group.forEach((figureId, cell) => sheetOf.set(figureId, { sheetId, cell: cell + 1, group, columns: layout.columns }));
       sheetParts.set(sheetId, {
         type: "sheet",
         sheetId,
@@ -101,9 +103,7 @@ export function buildRequest(
       // the sheet itself stands where its first figure stands
       const part = sheetParts.get(sheet.sheetId)!;
       const cols = sheet.columns;
-      const where = sheet.group
-        .map((g, i) => `cell ${i + 1} (row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}): ${g}`)
-        .join("; ");
+      const where = sheet.group.map((g, i) => `cell ${i + 1} (row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}): ${g}`).join("; ");
       const sheetIntro = `Sheet ${sheet.sheetId} tiles ${sheet.group.length} figures, each labelled with its id above it: ${where}\n`;
       text += sheetIntro;
       textTokens += ctx.memo.estimate(sheetIntro);

@@ -142,7 +142,13 @@ export function buildUnits(doc: DocumentModel, opts: UnitOptions): Unit[] {
     if (!page.textLayer && !page.blocks.some((b) => b.type === "figure")) marker = `[page ${page.number}] (no text layer)\n`;
     const pageBreak = sectionPages.has(page.number) ? BreakLevel.section : BreakLevel.page;
     if (page.blocks.length === 0) {
-      units.push({ page: page.number, text: marker, textTokens: memo.estimate(marker), breakBefore: pageBreak, blockKey: `p${page.number}-b0` });
+      units.push({
+        page: page.number,
+        text: marker,
+        textTokens: memo.estimate(marker),
+        breakBefore: pageBreak,
+        blockKey: `p${page.number}-b0`,
+      });
       continue;
     }
     page.blocks.forEach((block, i) => {

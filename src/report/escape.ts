@@ -47,7 +47,10 @@ export function safeFigureSrc(file: string): string | undefined {
  * below OUT (no "..", no absolute path, no scheme). Each segment is percent-encoded.
  */
 export function safeReportHref(folder: string): string | undefined {
-  const parts = folder.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  const parts = folder
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
   if (parts.length === 0) return undefined;
   if (/^\//.test(folder) || /^[A-Za-z]:/.test(folder)) return undefined;
   if (parts.some((p) => p === ".." || HAS_CONTROL.test(p))) return undefined;

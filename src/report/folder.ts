@@ -19,7 +19,10 @@ async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, "utf8"));
   } catch (err) {
-    throw new InputError(`cannot read ${err instanceof SyntaxError ? "(not valid JSON)" : `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`}`, path);
+    throw new InputError(
+      `cannot read ${err instanceof SyntaxError ? "(not valid JSON)" : `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`}`,
+      path,
+    );
   }
 }
 
@@ -109,6 +112,7 @@ export async function rebuildReports(dir: string): Promise<RebuiltReports> {
     await writeFileAtomically(join(dir, "index.html"), renderIndexHtml(index));
     out.index = join(dir, "index.html");
   }
-  if (out.reports.length === 0 && !out.index) throw new InputError("neither a document folder (document.json) nor a run folder (subfolders with document.json)", dir);
+  if (out.reports.length === 0 && !out.index)
+    throw new InputError("neither a document folder (document.json) nor a run folder (subfolders with document.json)", dir);
   return out;
 }

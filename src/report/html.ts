@@ -143,20 +143,18 @@ function pageEntries(summary: Summary, document: DocumentModel, figures: ReportF
   return document.pages
     .map((page) => {
       const n = page.number;
-      const sections = summary.sections
-        .map((s, i) => ({ s, i }))
-        .filter(({ s }) => s.pages[0] <= n && n <= s.pages[1]);
+      const sections = summary.sections.map((s, i) => ({ s, i })).filter(({ s }) => s.pages[0] <= n && n <= s.pages[1]);
       const headings = page.blocks.filter((b) => b.type === "heading");
       const figs = figures.filter((f) => f.page === n);
       const snippet = pageSnippet(page.blocks);
       const parts: string[] = [];
       if (sections.length > 0) {
-        parts.push(
-          `<p>Section: ${sections.map(({ s, i }) => `<a href="#section-${i + 1}">${escapeHtml(s.title)}</a>`).join(", ")}</p>`,
-        );
+        parts.push(`<p>Section: ${sections.map(({ s, i }) => `<a href="#section-${i + 1}">${escapeHtml(s.title)}</a>`).join(", ")}</p>`);
       }
       if (headings.length > 0) {
-        parts.push(`<p>Headings:</p><ul>${headings.map((h) => `<li>${escapeHtml(h.type === "heading" ? h.text : "")}</li>`).join("")}</ul>`);
+        parts.push(
+          `<p>Headings:</p><ul>${headings.map((h) => `<li>${escapeHtml(h.type === "heading" ? h.text : "")}</li>`).join("")}</ul>`,
+        );
       }
       if (snippet) parts.push(`<p class="muted">Begins: “${escapeHtml(snippet)}”</p>`);
       if (figs.length > 0) {
@@ -174,10 +172,7 @@ function runDetails(summary: Summary): string {
   const e = summary.engine;
   const u = summary.usage;
   const src = summary.source;
-  const mode =
-    e.mode === "offline"
-      ? `<strong>offline</strong> — no model was used`
-      : escapeHtml(e.mode);
+  const mode = e.mode === "offline" ? `<strong>offline</strong> — no model was used` : escapeHtml(e.mode);
   const rows: Array<[string, string]> = [
     ["Mode", mode],
     ["Provider", escapeHtml(e.provider)],
@@ -203,8 +198,7 @@ function runDetails(summary: Summary): string {
 export function renderReportHtml(summary: Summary, document: DocumentModel): string {
   const known = new Set(document.pages.map((p) => p.number));
   const figures = reportFigures(summary, document);
-  const title =
-    summary.title.trim() || documentTitle(document);
+  const title = summary.title.trim() || documentTitle(document);
   const warnings = [...new Set([...summary.warnings, ...document.warnings])];
   const offline = summary.engine.mode === "offline";
   const css = BASE_CSS + REPORT_CSS;
@@ -233,7 +227,10 @@ export function renderReportHtml(summary: Summary, document: DocumentModel): str
   const keyPoints =
     summary.keyPoints.length > 0
       ? `<ol class="keypoints">${summary.keyPoints
-          .map((k) => `<li>${escapeHtml(k.text)}${k.pages.length > 0 ? ` <span class="pagerefs">(${pageLinks(k.pages, known)})</span>` : ""}</li>`)
+          .map(
+            (k) =>
+              `<li>${escapeHtml(k.text)}${k.pages.length > 0 ? ` <span class="pagerefs">(${pageLinks(k.pages, known)})</span>` : ""}</li>`,
+          )
           .join("\n")}</ol>`
       : `<p class="muted">No key points.</p>`;
 
@@ -241,7 +238,10 @@ export function renderReportHtml(summary: Summary, document: DocumentModel): str
     summary.sections.length > 0
       ? `<div class="sections">${summary.sections
           .map(
-            (s, i) => `<article id="section-${i + 1}" aria-labelledby="section-${i + 1}-h"><h3 id="section-${i + 1}-h">${escapeHtml(s.title)}</h3>
+            (
+              s,
+              i,
+            ) => `<article id="section-${i + 1}" aria-labelledby="section-${i + 1}-h"><h3 id="section-${i + 1}-h">${escapeHtml(s.title)}</h3>
 <p class="pagerefs">${rangeLink(s.pages[0], s.pages[1], known)}</p>${s.summary.trim() ? paragraphsHtml(s.summary) : ""}</article>`,
           )
           .join("\n")}</div>`

@@ -101,7 +101,12 @@ describe("--batch-api against the fake Mistral batch API", () => {
     const round2 = jobCustomIds(server, jobsBefore + 1);
     const longSha = sha(out, "long").slice(0, 16);
     // round 1: every leaf of every document (the long one's maps, the short ones' single requests)
-    expect(round1.filter((id) => id.startsWith(longSha)).map((id) => id.split("-")[2]).sort()).toEqual([...maps].sort());
+    expect(
+      round1
+        .filter((id) => id.startsWith(longSha))
+        .map((id) => id.split("-")[2])
+        .sort(),
+    ).toEqual([...maps].sort());
     expect(round1.some((id) => id.startsWith(sha(out, "short").slice(0, 16)))).toBe(true);
     expect(round1.some((id) => id.startsWith(sha(out, "other").slice(0, 16)))).toBe(true);
     // round 2: what needed their answers
@@ -134,7 +139,9 @@ describe("--batch-api against the fake Mistral batch API", () => {
     const jobsBefore = server.batch!.jobs.length;
     const out = join(freshDir("context-line"), "out");
     // the short document's single request comes back as a context overflow inside the job
-    const shortSha = readJson<{ source: { sha256: string } }>(join(testOutDir(join("batch-api", "two-rounds")), "out", "short", "document.json")).source.sha256;
+    const shortSha = readJson<{ source: { sha256: string } }>(
+      join(testOutDir(join("batch-api", "two-rounds")), "out", "short", "document.json"),
+    ).source.sha256;
     server.batch!.failLine({ customId: new RegExp(`^${shortSha.slice(0, 16)}-`), kind: "context-overflow" });
     const r = await runCli(cliArgs(server, input, out), { env: env(server), timeoutMs: 170_000 });
     expect(r.code, r.stderr).toBe(0);
@@ -176,7 +183,11 @@ describe("--batch-api against the fake Mistral batch API", () => {
     // every request of round 1 but the one answered is sent exactly once more
     const answered = round1.filter((id) => !later.includes(id));
     expect(answered).toHaveLength(1);
-    for (const id of round1.filter((x) => x !== answered[0])) expect(later.filter((x) => x === id), id).toHaveLength(1);
+    for (const id of round1.filter((x) => x !== answered[0]))
+      expect(
+        later.filter((x) => x === id),
+        id,
+      ).toHaveLength(1);
     expect(readJson<BatchIndex>(join(out, "index.json")).documents.every((d) => d.status === "done")).toBe(true);
     const state = readJson<BatchState>(join(out, "batch-state.json"));
     expect(Object.values(state.resubmitted).every((n) => n === 1)).toBe(true);
@@ -194,7 +205,10 @@ describe("--batch-api against the fake Mistral batch API", () => {
     const sent = server.batch!.jobs.slice(jobsBefore).flatMap((_, i) => jobCustomIds(server, jobsBefore + i));
     for (const d of over) {
       const docSha = sha(join(testOutDir(join("batch-api", "two-rounds")), "out"), d.folder).slice(0, 16);
-      expect(sent.some((id) => id.startsWith(docSha)), `${d.folder} sent nothing`).toBe(false);
+      expect(
+        sent.some((id) => id.startsWith(docSha)),
+        `${d.folder} sent nothing`,
+      ).toBe(false);
     }
     const state = readJson<BatchState>(join(out, "batch-state.json"));
     expect(state.jobs.reduce((s, j) => s + j.estimatedCostUSD, 0)).toBeLessThanOrEqual(0.0006);
@@ -256,9 +270,12 @@ describe("--batch-api on other providers", () => {
   it("OpenRouter (no batch API) and the offline engine are refused with exit 2", async () => {
     const root = freshDir("unsupported");
     await writeTextPdf(join(root, "in", "a.pdf"), 41, 1);
-    const openrouter = await runCli(["summarize", join(root, "in"), "--out", join(root, "out"), "--batch-api", "--provider", "openrouter"], {
-      env: { OPENROUTER_API_KEY: "k" },
-    });
+    const openrouter = await runCli(
+      ["summarize", join(root, "in"), "--out", join(root, "out"), "--batch-api", "--provider", "openrouter"],
+      {
+        env: { OPENROUTER_API_KEY: "k" },
+      },
+    );
     expect(openrouter.code).toBe(2);
     expect(openrouter.stderr).toMatch(/--batch-api is not supported by provider openrouter/);
     const offline = await runCli(["summarize", join(root, "in"), "--out", join(root, "out"), "--batch-api", "--provider", "offline"]);

@@ -7,7 +7,16 @@ import { repoRoot, testOutDir } from "../support/paths.js";
 
 describe("batch start order", () => {
   const runner: DocumentRunner = async (pdf, _outDir, ctx) => {
-    ctx.onEvent({ type: "planned", document: pdf, mode: "single", requests: 1, estimatedInputTokens: 1000, estimatedCostUSD: 0, attempt: 1, dryRun: false });
+    ctx.onEvent({
+      type: "planned",
+      document: pdf,
+      mode: "single",
+      requests: 1,
+      estimatedInputTokens: 1000,
+      estimatedCostUSD: 0,
+      attempt: 1,
+      dryRun: false,
+    });
     await ctx.requestSlots.run(async () => new Promise((r) => setTimeout(r, 5)));
     return { pages: 1, figures: 0, requests: 1, inputTokens: 0, outputTokens: 0, costUSD: 0 };
   };
@@ -51,7 +60,12 @@ describe("batch start order", () => {
       if (e.type === "document-start") started.push(basename(e.document));
     };
     // all the time counting needs, however loaded the machine: the order, not the budget, is tested here
-    await runBatch([input], runner, { out: join(dir, "out"), concurrency: 1, requests: 1, optionsHash: "x", countPagesMs: 600_000 }, { onEvent });
+    await runBatch(
+      [input],
+      runner,
+      { out: join(dir, "out"), concurrency: 1, requests: 1, optionsHash: "x", countPagesMs: 600_000 },
+      { onEvent },
+    );
     expect(started).toEqual(["two-columns.pdf", "illustrated-report.pdf", "bike-share-report.pdf", "scan-like.pdf"]);
   });
 });

@@ -33,8 +33,7 @@ function parseCsv(text: string): Record<string, string>[] {
       records.push(record);
       record = [];
       field = "";
-    }
-    else field += c;
+    } else field += c;
   }
   const [header, ...rows] = records;
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
@@ -91,9 +90,7 @@ describe("CostGuard", () => {
 describe("options hash and done marker", () => {
   it("ignores speed, display and place options but not content options", () => {
     const base = { provider: "openai", model: "m", reasoning: "none", prompt: undefined };
-    expect(hashOptions({ ...base, out: "x", concurrency: 3, requests: 9, json: true, cacheDir: "/c" })).toBe(
-      hashOptions(base),
-    );
+    expect(hashOptions({ ...base, out: "x", concurrency: 3, requests: 9, json: true, cacheDir: "/c" })).toBe(hashOptions(base));
     expect(hashOptions({ ...base, model: "other" })).not.toBe(hashOptions(base));
     expect(hashOptions({ ...base, prompt: "focus on safety" })).not.toBe(hashOptions(base));
     expect(hashOptions(base, { schema: "a" })).not.toBe(hashOptions(base, { schema: "b" }));

@@ -105,7 +105,11 @@ function checkFrame(frame: string[], s: BatchProgressState, t: Truth): void {
   // one row per active document, none for finished ones
   const rows = frame.slice(2);
   expect(rows).toHaveLength(t.activeDocs.size);
-  for (const doc of t.activeDocs) expect(rows.filter((r) => r.trim().startsWith(doc.replace(/^.*\//, ""))), doc).toHaveLength(1);
+  for (const doc of t.activeDocs)
+    expect(
+      rows.filter((r) => r.trim().startsWith(doc.replace(/^.*\//, ""))),
+      doc,
+    ).toHaveLength(1);
   for (const row of rows) {
     const m = /requests (\d+)\/(\d+) done(?:, (\d+) running)?/.exec(row);
     if (m) expect(Number(m[1])).toBeLessThanOrEqual(Number(m[2]));
@@ -118,7 +122,9 @@ describe("progress frames replayed from event streams", () => {
     const s = replay(recorded, checkFrame);
     expect(s.finished).toMatchObject({ done: 4, failed: 1 });
     const closing = closingLines(s);
-    expect(closing[0]).toMatch(/^5 documents: 4 done, 1 failed, 0 interrupted; \$0\.\d{4} spent in \d+s; outputs in \/run\/out\/ \(index\.html\)$/);
+    expect(closing[0]).toMatch(
+      /^5 documents: 4 done, 1 failed, 0 interrupted; \$0\.\d{4} spent in \d+s; outputs in \/run\/out\/ \(index\.html\)$/,
+    );
   });
 
   it("awkward streams: repairs beyond the plan, repeated starts, streaming tokens, failures in flight", () => {

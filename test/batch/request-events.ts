@@ -19,7 +19,14 @@ export const reqProgress = (document: string, requestId: string, tokens: number)
   thinking: false,
 });
 
-export const reqEnd = (document: string, requestId: string, inputTokens: number, outputTokens: number, costUSD: number, cached = false): RequestEvent => ({
+export const reqEnd = (
+  document: string,
+  requestId: string,
+  inputTokens: number,
+  outputTokens: number,
+  costUSD: number,
+  cached = false,
+): RequestEvent => ({
   type: "request-end",
   document,
   requestId,

@@ -26,7 +26,10 @@ describe("--shard K/N and longdoc index", () => {
 
     const s1 = readIndex(join(out, "index.shard-1-of-2.json")).documents.map((d) => d.folder);
     const s2 = readIndex(join(out, "index.shard-2-of-2.json")).documents.map((d) => d.folder);
-    expect(s1.filter((f) => s2.includes(f)), "disjoint").toEqual([]);
+    expect(
+      s1.filter((f) => s2.includes(f)),
+      "disjoint",
+    ).toEqual([]);
     expect([...s1, ...s2].sort(), "covering").toEqual(names);
     // with 8 documents a split that leaves one side empty would make this test prove little
     expect(s1.length).toBeGreaterThan(0);

@@ -49,7 +49,13 @@ describe("resolveProfile", () => {
       JSON.stringify({
         profiles: [
           { id: "mistral-small-2603", imageCaps: { openai: 2 } },
-          { id: "tiny-vlm", aliases: ["tiny"], window: 16_384, image: { maxSide: 896 }, prices: { openai: [{ host: "me", inputPerM: 1, outputPerM: 2 }] } },
+          {
+            id: "tiny-vlm",
+            aliases: ["tiny"],
+            window: 16_384,
+            image: { maxSide: 896 },
+            prices: { openai: [{ host: "me", inputPerM: 1, outputPerM: 2 }] },
+          },
         ],
       }),
     );
@@ -82,7 +88,13 @@ describe("estimateCost", () => {
 describe("expectedCost", () => {
   it("prices a typical answer (500 tokens + 150 per figure, at most the reserve), below the upper bound", () => {
     const p = resolveProfile({});
-    const plan = { outputReserve: 10_000, requests: [{ totalTokens: 1_000_000, figureIds: ["p1-f1", "p2-f1"] }, { totalTokens: 500_000, figureIds: [] }] } as unknown as Plan;
+    const plan = {
+      outputReserve: 10_000,
+      requests: [
+        { totalTokens: 1_000_000, figureIds: ["p1-f1", "p2-f1"] },
+        { totalTokens: 500_000, figureIds: [] },
+      ],
+    } as unknown as Plan;
     // 1.5 M in × 0.15 + (800 + 500) out × 0.60 per million
     expect(expectedCost(plan, p, "mistral")).toBeCloseTo(0.225 + (1300 * 0.6) / 1e6, 6);
     expect(expectedCost(plan, p, "mistral")).toBeLessThan(estimateCost(plan, p, "mistral"));

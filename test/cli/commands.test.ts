@@ -73,9 +73,14 @@ describe("extract and plan", () => {
 
   it("plan takes a glob, -m picks the model, --json gives one line per document, -o writes plan.json", async () => {
     const dir = smallFolder("plan-glob");
-    const r = await runCli(["plan", join(dir, "in", "**", "*.pdf"), "-m", "mistral-small-latest", "--json", "-o", join(dir, "out")], { env: {} });
+    const r = await runCli(["plan", join(dir, "in", "**", "*.pdf"), "-m", "mistral-small-latest", "--json", "-o", join(dir, "out")], {
+      env: {},
+    });
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { document: string; model: string });
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { document: string; model: string });
     expect(lines.map((l) => l.document.split("/").at(-1)).sort()).toEqual(["bike-share-report.pdf", "two-columns.pdf"]);
     expect(lines.every((l) => l.model === "mistral-small-latest")).toBe(true);
     expect(existsSync(join(dir, "out", "two-columns", "plan.json"))).toBe(true);
@@ -119,12 +124,14 @@ describe("models, cache, config", () => {
     const dir = freshDir("config");
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ provider: "offline", out: join(dir, "from-config"), requests: 2 }));
-    const shown = await runCli(["config"], { env: { LONGDOC_CONFIG: config, LONGDOC_MODEL: "mistral-small-latest", MISTRAL_API_KEY: "k" } });
+    const shown = await runCli(["config"], {
+      env: { LONGDOC_CONFIG: config, LONGDOC_MODEL: "mistral-small-latest", MISTRAL_API_KEY: "k" },
+    });
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/^provider +offline +config file$/m);
     expect(shown.stdout).toMatch(/^model +mistral-small-latest +environment \(LONGDOC_MODEL\)$/m);
     expect(shown.stdout).toMatch(/^requests +2 +config file$/m);
-    expect(shown.stdout).not.toContain("\"k\"");
+    expect(shown.stdout).not.toContain('"k"');
 
     // the config file's out is used…
     const a = await runCli(["summarize", samplePdf, "-q"], { env: { LONGDOC_CONFIG: config } });
@@ -134,7 +141,9 @@ describe("models, cache, config", () => {
     const b = await runCli(["summarize", samplePdf, "-q"], { env: { LONGDOC_CONFIG: config, LONGDOC_OUT: join(dir, "from-env") } });
     expect(b.code, b.stderr).toBe(0);
     expect(existsSync(join(dir, "from-env", "bike-share-report", "summary.json"))).toBe(true);
-    const c = await runCli(["summarize", samplePdf, "-q", "-o", join(dir, "from-flag")], { env: { LONGDOC_CONFIG: config, LONGDOC_OUT: join(dir, "from-env") } });
+    const c = await runCli(["summarize", samplePdf, "-q", "-o", join(dir, "from-flag")], {
+      env: { LONGDOC_CONFIG: config, LONGDOC_OUT: join(dir, "from-env") },
+    });
     expect(c.code, c.stderr).toBe(0);
     expect(existsSync(join(dir, "from-flag", "bike-share-report", "summary.json"))).toBe(true);
 

@@ -38,7 +38,10 @@ describe("StopRequest", () => {
   });
 
   it("a Ctrl-C seen by both the launcher and this process counts once, in either order", () => {
-    for (const order of [["own", "launcher"], ["launcher", "own"]] as const) {
+    for (const order of [
+      ["own", "launcher"],
+      ["launcher", "own"],
+    ] as const) {
       const { stop, exits } = recorder();
       for (const source of order) stop.request("SIGINT", source, 1);
       expect(stop.signal.aborted).toBe(true);

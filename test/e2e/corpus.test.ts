@@ -21,9 +21,12 @@ describe.skipIf(!hasCorpus)("real corpus documents (fake Mistral server)", () =>
   it("DA-619p.pdf is summarised with map requests and a reduce", { timeout: 900_000 }, async () => {
     const out = freshDir("corpus/da");
     const before = server.requests.length;
-    const r = await runCli(["summarize", corpusFile("real/DA-619p.pdf"), "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache"], {
-      env: { MISTRAL_API_KEY: KEY },
-    });
+    const r = await runCli(
+      ["summarize", corpusFile("real/DA-619p.pdf"), "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache"],
+      {
+        env: { MISTRAL_API_KEY: KEY },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const dir = join(out, "DA-619p");
     const plan = readJson<{ mode: string; window: number; requests: Array<{ kind: string; totalTokens: number }> }>(join(dir, "plan.json"));
@@ -42,9 +45,12 @@ describe.skipIf(!hasCorpus)("real corpus documents (fake Mistral server)", () =>
   it("tracemonkey.pdf is summarised in one request", async () => {
     const out = freshDir("corpus/tracemonkey");
     const before = server.requests.length;
-    const r = await runCli(["summarize", corpusFile("real/tracemonkey.pdf"), "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache"], {
-      env: { MISTRAL_API_KEY: KEY },
-    });
+    const r = await runCli(
+      ["summarize", corpusFile("real/tracemonkey.pdf"), "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache"],
+      {
+        env: { MISTRAL_API_KEY: KEY },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(server.requests.length - before).toBe(1);
     const { summary } = checkDocumentFolder(join(out, "tracemonkey"), { model: true });

@@ -88,7 +88,10 @@ describe("summarize against an OpenAI-compatible server (LONGDOC_BASE_URL)", () 
     const { summary } = checkDocumentFolder(dir, { model: true });
     expect(summary.engine.mode).toBe("map-reduce");
     // --json: one JSON object per line on stdout, ending with the result
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.filter((e) => e.type === "request-end").length).toBe(summary.engine.requests);
     expect(lines.at(-1)).toMatchObject({ type: "result", ok: true, mode: "map-reduce" });
   });
@@ -130,9 +133,12 @@ describe("summarize against Mistral's API (flavour mistral)", () => {
   it("retries a 429 with Retry-After and succeeds, sending image_url as a string", async () => {
     const out = freshDir("mistral/out");
     server.inject({ kind: "rate-limit", retryAfter: 1 });
-    const r = await runCli(["summarize", samplePdf, "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache", "--reasoning", "high"], {
-      env: { MISTRAL_API_KEY: KEY },
-    });
+    const r = await runCli(
+      ["summarize", samplePdf, "--provider", "mistral", "--base-url", server.url, "--out", out, "--no-cache", "--reasoning", "high"],
+      {
+        env: { MISTRAL_API_KEY: KEY },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain(KEY);
     expect(server.requests.map((q) => q.status)).toEqual([429, 200]);

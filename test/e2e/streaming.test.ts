@@ -41,7 +41,20 @@ function providerOf(f: Flavour): string {
 async function run(server: FakeServer, name: string, extra: string[] = [], inputs = [samplePdf]) {
   const out = freshDir(`streaming/${name}`);
   const r = await runCli(
-    ["summarize", ...inputs, "--out", out, "--no-cache", "--provider", providerOf(server.flavour), "--base-url", server.url, "--idle-timeout", IDLE_S, ...extra],
+    [
+      "summarize",
+      ...inputs,
+      "--out",
+      out,
+      "--no-cache",
+      "--provider",
+      providerOf(server.flavour),
+      "--base-url",
+      server.url,
+      "--idle-timeout",
+      IDLE_S,
+      ...extra,
+    ],
     // a CLI run takes seconds alone but over a minute beside a full suite on 2 shared cores
     { env: envFor(server), timeoutMs: 280_000 },
   );
@@ -108,7 +121,9 @@ describe("streamed model calls through the CLI", { timeout: 600_000 }, () => {
     const server = await fake("mistral", { faults: [{ kind: "stall-mid-stream" }, { kind: "stall-mid-stream" }] });
     const r = await run(server, "stall-twice");
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^longdoc: .*request r1 failed: no data for 1\.5 s \(idle timeout\), also when sent again/);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+      /^longdoc: .*request r1 failed: no data for 1\.5 s \(idle timeout\), also when sent again/,
+    );
     expect(server.requests).toHaveLength(2);
     const usage = readJson<UsageReport>(join(r.doc, "usage.json"));
     expect(usage.status).toBe("failed");
@@ -171,11 +186,15 @@ describe("streamed model calls through the CLI", { timeout: 600_000 }, () => {
   });
 
   it("a truncation that never heals stops at 3 paid calls with max_tokens doubling to its cap", async () => {
-    const server = await fake("openai", { faults: [{ kind: "truncated" }, { kind: "truncated" }, { kind: "truncated" }, { kind: "truncated" }] });
+    const server = await fake("openai", {
+      faults: [{ kind: "truncated" }, { kind: "truncated" }, { kind: "truncated" }, { kind: "truncated" }],
+    });
     const r = await run(server, "truncated", ["--max-output-tokens", "2000"]);
     expect(r.code).toBe(1);
     expect(server.requests.map((q) => q.body.max_tokens)).toEqual([2000, 4000, 8000]);
-    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/cut off at max_tokens 8000.*also at 8000 tokens, the most this request may ask for/);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+      /cut off at max_tokens 8000.*also at 8000 tokens, the most this request may ask for/,
+    );
     expectPaidBudget(server, 1);
     const usage = readJson<UsageReport>(join(r.doc, "usage.json"));
     expect(usage.totals.paidCalls).toBe(3);
@@ -213,7 +232,9 @@ describe("streamed model calls through the CLI", { timeout: 600_000 }, () => {
   });
 
   it("a 429 with only x-ratelimit-reset-requests waits that long, then succeeds", async () => {
-    const server = await fake("openai", { faults: [{ kind: "rate-limit", retryAfter: null, headers: { "x-ratelimit-reset-requests": "1s" } }] });
+    const server = await fake("openai", {
+      faults: [{ kind: "rate-limit", retryAfter: null, headers: { "x-ratelimit-reset-requests": "1s" } }],
+    });
     const r = await run(server, "rate-limit");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/retry 1 in 1\.0 s/);

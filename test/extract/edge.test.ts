@@ -11,7 +11,11 @@ import { corpusFile, hasCorpus, testOutDir } from "../support/paths.js";
  */
 describe.skipIf(!hasCorpus)("edge corpus through the real CLI", () => {
   const dir = corpusFile("edge");
-  const files = hasCorpus ? readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".pdf")).sort() : [];
+  const files = hasCorpus
+    ? readdirSync(dir)
+        .filter((f) => f.toLowerCase().endsWith(".pdf"))
+        .sort()
+    : [];
   const out = testOutDir("extract-edge");
   const limit = pLimit(3);
   const results = new Map<string, Promise<CliResult>>();

@@ -16,7 +16,15 @@ import { figureBlocks, type Extraction } from "../../src/model/document.js";
 import { repoRoot } from "../support/paths.js";
 
 const fixturesDir = join(repoRoot, "fixtures");
-const FIXTURES = ["illustrated-report", "sample/bike-share-report", "two-columns", "scan-like", "scanned-pages", "small-pictures", "scans/flate-bilevel-600dpi"];
+const FIXTURES = [
+  "illustrated-report",
+  "sample/bike-share-report",
+  "two-columns",
+  "scan-like",
+  "scanned-pages",
+  "small-pictures",
+  "scans/flate-bilevel-600dpi",
+];
 
 function readTruth(name: string): Truth {
   return JSON.parse(readFileSync(join(fixturesDir, `${name}.truth.json`), "utf8")) as Truth;
@@ -115,12 +123,12 @@ for (const name of FIXTURES) {
     });
 
     const paragraphBlocks = () =>
-      ex.document.pages.flatMap((p) =>
-        p.blocks.flatMap((b) => (b.type === "paragraph" ? [{ page: p.number, text: norm(b.text) }] : [])),
-      );
+      ex.document.pages.flatMap((p) => p.blocks.flatMap((b) => (b.type === "paragraph" ? [{ page: p.number, text: norm(b.text) }] : [])));
     const textBlocks = () =>
       ex.document.pages.flatMap((p) =>
-        p.blocks.flatMap((b) => (b.type === "paragraph" || b.type === "heading" ? [{ page: p.number, type: b.type, text: norm(b.text) }] : [])),
+        p.blocks.flatMap((b) =>
+          b.type === "paragraph" || b.type === "heading" ? [{ page: p.number, type: b.type, text: norm(b.text) }] : [],
+        ),
       );
 
     it("has every page, with a text layer exactly where there is text", () => {
@@ -212,7 +220,9 @@ for (const name of FIXTURES) {
         const hits = figs.filter((g) => g.page === f.page && iou(g.bbox, f.bbox) >= 0.5);
         const label = `p${f.page} ${f.kind} ${fmtBox(f.bbox)} "${short(f.caption ?? "(no caption)", 40)}"`;
         if (hits.length !== 1) {
-          const onPage = figs.filter((g) => g.page === f.page).map((g) => `${g.id} ${fmtBox(g.bbox)} IoU ${iou(g.bbox, f.bbox).toFixed(2)}`);
+          const onPage = figs
+            .filter((g) => g.page === f.page)
+            .map((g) => `${g.id} ${fmtBox(g.bbox)} IoU ${iou(g.bbox, f.bbox).toFixed(2)}`);
           problems.push(`${label}: ${hits.length} matches (figures on page: ${onPage.join("; ") || "none"})`);
           continue;
         }
@@ -224,9 +234,7 @@ for (const name of FIXTURES) {
     });
 
     it("finds nothing else as a figure (the repeated logo and header rule are decorations)", () => {
-      const extra = figureBlocks(ex.document).filter(
-        (g) => !truth.figures.some((f) => f.page === g.page && iou(g.bbox, f.bbox) >= 0.5),
-      );
+      const extra = figureBlocks(ex.document).filter((g) => !truth.figures.some((f) => f.page === g.page && iou(g.bbox, f.bbox) >= 0.5));
       const describe = (g: { id: string; bbox: TruthBBox | number[]; page: number }) => {
         const deco = truth.decorations.find((d) => d.page === g.page && iou(g.bbox, d.bbox) > 0.3);
         return `${g.id} ${fmtBox(g.bbox)}${deco ? ` (the ${deco.what})` : ""}`;

@@ -29,7 +29,10 @@ describe.each(flavours)("%s adapter against the fake %s server", (flavour) => {
     expect(body.max_tokens).toBe(2000);
     // the model card asks for 0.7 with reasoning "high"
     expect(body.temperature).toBe(0.7);
-    expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "figures_result", schema: req.schema.schema, strict: true } });
+    expect(body.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "figures_result", schema: req.schema.schema, strict: true },
+    });
     expect(body.messages[0]).toEqual({ role: "system", content: req.system });
     const parts = body.messages[1].content;
     expect(parts.map((p: { type: string }) => p.type)).toEqual(["text", "image_url", "text", "image_url"]);
@@ -91,9 +94,15 @@ describe("adapter differences", () => {
     const openai = await startFakeServer({ flavour: "openai", apiKey: null });
     try {
       // the openai adapter's { url } form sent to a Mistral-style endpoint
-      const wrong1 = createModelClient(resolveProvider({ provider: "openai", baseUrl: mistral.url }, {}), { cacheDir: false, maxRetries: 0 });
+      const wrong1 = createModelClient(resolveProvider({ provider: "openai", baseUrl: mistral.url }, {}), {
+        cacheDir: false,
+        maxRetries: 0,
+      });
       await expect(wrong1.call(await sampleRequest())).rejects.toThrow(/HTTP 422.*valid string/);
-      const wrong2 = createModelClient({ ...resolveProvider({ provider: "openai", baseUrl: openai.url }, {}), name: "mistral" }, { cacheDir: false, maxRetries: 0 });
+      const wrong2 = createModelClient(
+        { ...resolveProvider({ provider: "openai", baseUrl: openai.url }, {}), name: "mistral" },
+        { cacheDir: false, maxRetries: 0 },
+      );
       await expect(wrong2.call(await sampleRequest())).rejects.toThrow(/HTTP 400.*object \{ url \}/);
     } finally {
       await mistral.close();

@@ -8,8 +8,12 @@ const Partial = z.object({
   title: z.string(),
   summary: z.string(),
   keyPoints: z.array(z.object({ text: z.string(), pages: z.array(z.number().int().positive()) })),
-  sections: z.array(z.object({ title: z.string(), pages: z.tuple([z.number().int().positive(), z.number().int().positive()]), summary: z.string() })),
-  figures: z.array(z.object({ id: z.string(), page: z.number().int().positive(), caption: z.string().optional(), description: z.string() })),
+  sections: z.array(
+    z.object({ title: z.string(), pages: z.tuple([z.number().int().positive(), z.number().int().positive()]), summary: z.string() }),
+  ),
+  figures: z.array(
+    z.object({ id: z.string(), page: z.number().int().positive(), caption: z.string().optional(), description: z.string() }),
+  ),
   kind: z.enum(["manual", "report"]),
   warnings: z.array(z.string()),
   nested: z.object({ flag: z.boolean(), count: z.number().int().min(2) }).nullable(),
@@ -21,7 +25,11 @@ describe("schema filler", () => {
     it(`fills a zod-generated ${target} schema with valid, semantic values`, () => {
       const schema = z.toJSONSchema(Partial, { target }) as Record<string, unknown>;
       const value = Partial.parse(fillSchema(schema, contextFromText(text)));
-      expect(value.figures.map((f) => [f.id, f.page])).toEqual([["p3-f1", 3], ["p3-f2", 3], ["p9-f1", 9]]);
+      expect(value.figures.map((f) => [f.id, f.page])).toEqual([
+        ["p3-f1", 3],
+        ["p3-f2", 3],
+        ["p9-f1", 9],
+      ]);
       for (const f of value.figures) expect(f.description).toContain(f.id);
       expect(value.keyPoints.length).toBeGreaterThan(0);
       for (const k of value.keyPoints) for (const p of k.pages) expect([3, 4, 9]).toContain(p);
@@ -58,7 +66,10 @@ describe("fake server checks requests like the real service", () => {
       headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
-  const rf = { type: "json_schema", json_schema: { name: "x", schema: { type: "object", required: ["a"], properties: { a: { type: "string" } } }, strict: true } };
+  const rf = {
+    type: "json_schema",
+    json_schema: { name: "x", schema: { type: "object", required: ["a"], properties: { a: { type: "string" } } }, strict: true },
+  };
   const ok = { model: "m", messages: [{ role: "user", content: "hello [page 1]" }], max_tokens: 100, response_format: rf };
 
   it("answers a good request with schema JSON and its own usage numbers", async () => {
@@ -85,7 +96,12 @@ describe("fake server checks requests like the real service", () => {
     expect((await post(withImage({ url: `data:image/jpeg;base64,${img}` }))).status).toBe(400); // wrong mime
     expect((await post(withImage({ url: "data:image/png;base64,AAAA" }))).status).toBe(400); // not an image
     expect((await post(withImage({ url: "https://example.com/a.png" }))).status).toBe(400); // no fetching
-    const three = { ...ok, messages: [{ role: "user", content: [1, 2, 3].map(() => ({ type: "image_url", image_url: { url: `data:image/png;base64,${img}` } })) }] };
+    const three = {
+      ...ok,
+      messages: [
+        { role: "user", content: [1, 2, 3].map(() => ({ type: "image_url", image_url: { url: `data:image/png;base64,${img}` } })) },
+      ],
+    };
     const r = await post(three);
     expect(r.status).toBe(400);
     expect((await r.json()).error.message).toMatch(/At most 2 image/);
@@ -107,11 +123,22 @@ describe("fake server checks requests like the real service", () => {
   });
 
   it("adds latency by its model, bounded", async () => {
-    const s = await startFakeServer({ flavour: "openrouter", apiKey: null, latency: { prefillTokensPerSec: 1e9, outputTokensPerSec: 1e9, overheadMs: 300 } });
-    const capped = await startFakeServer({ flavour: "openrouter", apiKey: null, latency: { prefillTokensPerSec: 1, outputTokensPerSec: 1, overheadMs: 0, maxDelayMs: 200 } });
+    const s = await startFakeServer({
+      flavour: "openrouter",
+      apiKey: null,
+      latency: { prefillTokensPerSec: 1e9, outputTokensPerSec: 1e9, overheadMs: 300 },
+    });
+    const capped = await startFakeServer({
+      flavour: "openrouter",
+      apiKey: null,
+      latency: { prefillTokensPerSec: 1, outputTokensPerSec: 1, overheadMs: 0, maxDelayMs: 200 },
+    });
     try {
       // upper bounds far below the uncapped delay (~20 s at 1 token/s), far above a loaded machine's overhead
-      for (const [srv, lo, hi] of [[s, 290, 8000], [capped, 190, 8000]] as const) {
+      for (const [srv, lo, hi] of [
+        [s, 290, 8000],
+        [capped, 190, 8000],
+      ] as const) {
         const t0 = performance.now();
         const res = await fetch(`${srv.url}/chat/completions`, { method: "POST", body: JSON.stringify(ok) });
         expect(res.status).toBe(200);

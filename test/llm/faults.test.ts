@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderRefusedError } from "../../src/errors.js";
 import { createModelClient, type ClientEvent } from "../../src/llm/client.js";
-import {
-  ContextOverflowError,
-  InvalidAnswerError,
-  OutputTruncatedError,
-  ProviderError,
-  TooManyImagesError,
-} from "../../src/llm/errors.js";
+import { ContextOverflowError, InvalidAnswerError, OutputTruncatedError, ProviderError, TooManyImagesError } from "../../src/llm/errors.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
 import { fastRetry, providerFor, sampleRequest, validateFigures } from "./helpers.js";
 
@@ -131,7 +125,9 @@ describe("faults that do not heal end in the right error", () => {
   it("persistent 500 → ProviderError after maxRetries + 1 attempts", async () => {
     const before = server.requests.length;
     server.inject([{ kind: "server-error" }, { kind: "server-error" }, { kind: "server-error" }]);
-    const err = await client().call(await sampleRequest({ content: [{ type: "text", text: "hi" }], maxOutputTokens: 100 })).catch((e) => e);
+    const err = await client()
+      .call(await sampleRequest({ content: [{ type: "text", text: "hi" }], maxOutputTokens: 100 }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toMatch(/failed after 3 attempts: HTTP 500/);
     expect(err.message).not.toMatch(/\n/);
@@ -140,7 +136,9 @@ describe("faults that do not heal end in the right error", () => {
 
   it("the real image limit → TooManyImagesError with the limit, no retry", async () => {
     const before = server.requests.length;
-    const err = await client().call(await sampleRequest({ maxOutputTokens: 50 })).catch((e) => e);
+    const err = await client()
+      .call(await sampleRequest({ maxOutputTokens: 50 }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TooManyImagesError);
     expect(err.maxImages).toBe(1);
     expect(server.requests.length - before).toBe(1);
@@ -149,7 +147,9 @@ describe("faults that do not heal end in the right error", () => {
   it("the real window → ContextOverflowError carrying the server's numbers, no retry", async () => {
     const before = server.requests.length;
     const req = await sampleRequest({ content: [{ type: "text", text: "word ".repeat(700) }], maxOutputTokens: 100 });
-    const err = await client().call(req).catch((e) => e);
+    const err = await client()
+      .call(req)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ContextOverflowError);
     expect(err.limitTokens).toBe(600);
     expect(err.requestedTokens).toBe(server.requests.at(-1)!.promptTokens! + 100);
@@ -157,14 +157,18 @@ describe("faults that do not heal end in the right error", () => {
   });
 
   it("max_tokens that does not fit beside the prompt is a context error too", async () => {
-    const err = await client().call(await sampleRequest({ content: [{ type: "text", text: "short" }], maxOutputTokens: 590 })).catch((e) => e);
+    const err = await client()
+      .call(await sampleRequest({ content: [{ type: "text", text: "short" }], maxOutputTokens: 590 }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ContextOverflowError);
   });
 
   it("truncated output → OutputTruncatedError with the partial text, no retry", async () => {
     const before = server.requests.length;
     server.inject({ kind: "truncated" });
-    const err = await client().call(await sampleRequest({ content: [{ type: "text", text: "[page 1] p1-f1" }], maxOutputTokens: 300 })).catch((e) => e);
+    const err = await client()
+      .call(await sampleRequest({ content: [{ type: "text", text: "[page 1] p1-f1" }], maxOutputTokens: 300 }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OutputTruncatedError);
     expect(err.partialText.length).toBeGreaterThan(0);
     expect(() => JSON.parse(err.partialText)).toThrow();
@@ -173,7 +177,9 @@ describe("faults that do not heal end in the right error", () => {
   });
 
   it("an answer longer than max_tokens is cut by the server and reported as truncated", async () => {
-    const err = await client().call(await sampleRequest({ content: [{ type: "text", text: "[page 1] p1-f1" }], maxOutputTokens: 10 })).catch((e) => e);
+    const err = await client()
+      .call(await sampleRequest({ content: [{ type: "text", text: "[page 1] p1-f1" }], maxOutputTokens: 10 }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OutputTruncatedError);
   });
 
@@ -191,11 +197,15 @@ describe("faults that do not heal end in the right error", () => {
   it("injected context overflow and image-limit 400s are classified from the wording", async () => {
     const req = await sampleRequest({ content: [{ type: "text", text: "[page 1]" }], maxOutputTokens: 100 });
     server.inject({ kind: "context-overflow" });
-    const e1 = await client().call(req).catch((e) => e);
+    const e1 = await client()
+      .call(req)
+      .catch((e) => e);
     expect(e1).toBeInstanceOf(ContextOverflowError);
     expect(e1.limitTokens).toBe(600);
     server.inject({ kind: "too-many-images", limit: 4 });
-    const e2 = await client().call(req).catch((e) => e);
+    const e2 = await client()
+      .call(req)
+      .catch((e) => e);
     expect(e2).toBeInstanceOf(TooManyImagesError);
     expect(e2.maxImages).toBe(4);
   });
@@ -224,8 +234,17 @@ describe("faults that do not heal end in the right error", () => {
   });
 
   it("the overall cap ends an answer that streams for too long", async () => {
-    server.inject([{ kind: "slow-stream", chunks: 20, everyMs: 50 }, { kind: "slow-stream", chunks: 20, everyMs: 50 }]);
-    const c = createModelClient(providerFor(server), { cacheDir: false, maxRetries: 0, backoff: fastRetry, idleTimeoutMs: 5_000, timeoutMs: 300 });
+    server.inject([
+      { kind: "slow-stream", chunks: 20, everyMs: 50 },
+      { kind: "slow-stream", chunks: 20, everyMs: 50 },
+    ]);
+    const c = createModelClient(providerFor(server), {
+      cacheDir: false,
+      maxRetries: 0,
+      backoff: fastRetry,
+      idleTimeoutMs: 5_000,
+      timeoutMs: 300,
+    });
     const err = await c.call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 500 }), {}).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toMatch(/longer than the 0\.3 s cap/);
@@ -236,7 +255,9 @@ describe("faults that do not heal end in the right error", () => {
     const before = server.requests.length;
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error("user interrupted")), 150);
-    const err = await client().call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 50 }), { signal: ac.signal }).catch((e) => e);
+    const err = await client()
+      .call(await sampleRequest({ content: [{ type: "text", text: "x" }], maxOutputTokens: 50 }), { signal: ac.signal })
+      .catch((e) => e);
     expect(err.message).toBe("user interrupted");
     expect(server.requests.length - before).toBe(1);
   });

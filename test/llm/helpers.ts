@@ -7,7 +7,9 @@ import type { FakeServer } from "../support/fake-server.js";
 import { testOutDir } from "../support/paths.js";
 
 export async function png(width: number, height: number, colour = "#c03020"): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
 }
 
 export const figureSchema = {
@@ -53,7 +55,10 @@ export function validateFigures(v: unknown): { ok: true; value: FiguresResult } 
   const o = v as FiguresResult;
   if (!o || typeof o !== "object") return { ok: false, error: "not an object" };
   if (typeof o.title !== "string" || typeof o.summary !== "string") return { ok: false, error: "title/summary missing" };
-  if (!Array.isArray(o.figures) || !o.figures.every((f) => typeof f.id === "string" && Number.isInteger(f.page) && typeof f.description === "string")) {
+  if (
+    !Array.isArray(o.figures) ||
+    !o.figures.every((f) => typeof f.id === "string" && Number.isInteger(f.page) && typeof f.description === "string")
+  ) {
     return { ok: false, error: "figures malformed" };
   }
   if (!Array.isArray(o.keyPoints)) return { ok: false, error: "keyPoints missing" };

@@ -16,7 +16,12 @@ describe("resolveProvider", () => {
 
   it("gives each provider its base URL, model and key", () => {
     const m = resolveProvider({}, { MISTRAL_API_KEY: secret });
-    expect([m.baseUrl, m.model, m.apiKey(), m.keySource]).toEqual(["https://api.mistral.ai/v1", "mistral-small-2603", secret, "MISTRAL_API_KEY"]);
+    expect([m.baseUrl, m.model, m.apiKey(), m.keySource]).toEqual([
+      "https://api.mistral.ai/v1",
+      "mistral-small-2603",
+      secret,
+      "MISTRAL_API_KEY",
+    ]);
     const o = resolveProvider({}, { OPENROUTER_API_KEY: secret });
     expect([o.baseUrl, o.model]).toEqual(["https://openrouter.ai/api/v1", "mistralai/mistral-small-2603"]);
     const l = resolveProvider({}, { LONGDOC_BASE_URL: "http://localhost:8000/v1/", OPENAI_API_KEY: "k2" });

@@ -27,7 +27,8 @@ describe("Retry-After and backoff", () => {
 
 describe("reading provider error messages", () => {
   it("recognises context errors in several wordings and keeps their numbers", () => {
-    const vllm = "This model's maximum context length is 262144 tokens. However, you requested 270000 tokens (262000 in the messages, 8000 in the completion).";
+    const vllm =
+      "This model's maximum context length is 262144 tokens. However, you requested 270000 tokens (262000 in the messages, 8000 in the completion).";
     const mistral = "Prompt contains 300123 tokens and 0 draft tokens, too large for model with 262144 maximum context length";
     const openrouter = "This endpoint's maximum context length is 262,144 tokens. However, you requested about 280,000 tokens";
     for (const m of [vllm, mistral, openrouter]) expect(looksLikeContextOverflow(m)).toBe(true);
@@ -79,6 +80,8 @@ describe("rate limits", () => {
 
   it("llama.cpp's and Mistral's overflow wordings are context overflows", () => {
     expect(looksLikeContextOverflow("the request exceeds the available context size, try increasing it")).toBe(true);
-    expect(looksLikeContextOverflow("Prompt contains 270000 tokens and 0 draft tokens, too large for model with 262144 maximum context length")).toBe(true);
+    expect(
+      looksLikeContextOverflow("Prompt contains 270000 tokens and 0 draft tokens, too large for model with 262144 maximum context length"),
+    ).toBe(true);
   });
 });

@@ -18,7 +18,10 @@ async function closedPort(): Promise<number> {
 describe("unreachable server", () => {
   it("names the URL it could not reach", async () => {
     const port = await closedPort();
-    const provider = resolveProvider({ provider: "openai", baseUrl: `http://127.0.0.1:${port}/v1?token=secret-query` }, { LONGDOC_API_KEY: "sk-unreachable-123" });
+    const provider = resolveProvider(
+      { provider: "openai", baseUrl: `http://127.0.0.1:${port}/v1?token=secret-query` },
+      { LONGDOC_API_KEY: "sk-unreachable-123" },
+    );
     const client = createModelClient(provider, { cacheDir: false, maxRetries: 1, backoff: fastRetry, timeoutMs: 10_000 });
     const err = await client.call(await sampleRequest({ content: [{ type: "text", text: "hi" }], maxOutputTokens: 50 })).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);

@@ -15,7 +15,9 @@ function doc(title: string | undefined, heading?: string, outline?: string): Doc
         height: 792,
         textLayer: true,
         blocks: [
-          ...(heading ? [{ type: "heading" as const, level: 1, text: heading, bbox: [0, 0, 1, 1] as [number, number, number, number] }] : []),
+          ...(heading
+            ? [{ type: "heading" as const, level: 1, text: heading, bbox: [0, 0, 1, 1] as [number, number, number, number] }]
+            : []),
           { type: "paragraph" as const, text: "Body text.", bbox: [0, 0, 1, 1] as [number, number, number, number] },
         ],
       },

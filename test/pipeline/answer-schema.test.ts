@@ -78,7 +78,7 @@ describe("--schema strictified for structured output", () => {
     expect(s.$id).toBeUndefined();
     expect(s.additionalProperties).toBe(false);
     expect(s.required).toEqual(["name", "tags", "kind"]);
-    expect(s.properties.name).toEqual({ type: "string", description: 'who (minLength: 1)' });
+    expect(s.properties.name).toEqual({ type: "string", description: "who (minLength: 1)" });
     expect(s.properties.tags.type).toEqual(["array", "null"]);
     expect(s.properties.tags.description).toBe("(maxItems: 3)");
     expect(s.properties.tags.items.additionalProperties).toBe(false);

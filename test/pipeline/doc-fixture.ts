@@ -27,8 +27,19 @@ export function sampleDocument(): DocumentModel {
         height: 842,
         textLayer: true,
         blocks: [
-          para("Pump seals wear faster when the pump runs dry. Operators should check the seals for leaks every week and replace worn seals at once."),
-          { type: "figure", id: "p2-f1", kind: "raster", bbox: [50, 300, 500, 600], caption: "Figure 1: Cross-section of the pump seal", file: "figures/p2-f1.png", width: 800, height: 530 },
+          para(
+            "Pump seals wear faster when the pump runs dry. Operators should check the seals for leaks every week and replace worn seals at once.",
+          ),
+          {
+            type: "figure",
+            id: "p2-f1",
+            kind: "raster",
+            bbox: [50, 300, 500, 600],
+            caption: "Figure 1: Cross-section of the pump seal",
+            file: "figures/p2-f1.png",
+            width: 800,
+            height: 530,
+          },
         ],
       },
       {
@@ -38,7 +49,9 @@ export function sampleDocument(): DocumentModel {
         textLayer: true,
         blocks: [
           { type: "heading", level: 2, text: "Bearings" },
-          para("Bearings carry the pump shaft. Bearing temperature above 80 degrees indicates poor lubrication of the pump bearings. Lubricate bearings every three months."),
+          para(
+            "Bearings carry the pump shaft. Bearing temperature above 80 degrees indicates poor lubrication of the pump bearings. Lubricate bearings every three months.",
+          ),
         ],
       },
       {
@@ -48,7 +61,9 @@ export function sampleDocument(): DocumentModel {
         textLayer: true,
         blocks: [
           { type: "heading", level: 2, text: "Impellers" },
-          para("Impellers lose efficiency when cavitation erodes the blades. Inspect the impeller blades once a year and record the pump flow rate."),
+          para(
+            "Impellers lose efficiency when cavitation erodes the blades. Inspect the impeller blades once a year and record the pump flow rate.",
+          ),
           { type: "figure", id: "p4-f1", kind: "vector", bbox: [50, 300, 500, 600], file: "figures/p4-f1.png", width: 600, height: 400 },
         ],
       },

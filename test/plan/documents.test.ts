@@ -18,8 +18,12 @@ const options = { task: "summarize" as const, profile, provider: "mistral", outp
 
 const fixtureDir = join(repoRoot, "fixtures");
 const fixtures = [
-  ...readdirSync(fixtureDir).filter((f) => f.endsWith(".pdf")).map((f) => join(fixtureDir, f)),
-  ...readdirSync(join(fixtureDir, "sample")).filter((f) => f.endsWith(".pdf")).map((f) => join(fixtureDir, "sample", f)),
+  ...readdirSync(fixtureDir)
+    .filter((f) => f.endsWith(".pdf"))
+    .map((f) => join(fixtureDir, f)),
+  ...readdirSync(join(fixtureDir, "sample"))
+    .filter((f) => f.endsWith(".pdf"))
+    .map((f) => join(fixtureDir, "sample", f)),
 ];
 
 describe("planning the project's fixtures", () => {
@@ -64,7 +68,11 @@ describe.skipIf(!hasCorpus)("planning the real corpus", () => {
     checkPlanInvariants(document, plan, profile);
     expect(plan.mode).toBe("single");
     expect(plan.requests).toHaveLength(1);
-    expect(plan.requests[0]!.figureIds).toEqual(figureBlocks(document).filter((f) => figureContent(f) !== "text").map((f) => f.id));
+    expect(plan.requests[0]!.figureIds).toEqual(
+      figureBlocks(document)
+        .filter((f) => figureContent(f) !== "text")
+        .map((f) => f.id),
+    );
     expect(figureBlocks(document).length).toBeGreaterThan(0);
   });
 
@@ -102,7 +110,8 @@ describe.skipIf(!hasCorpus)("planning the real corpus", () => {
     expect(document.outline[0]).toEqual({ title: "Codex DAO", page: 1, level: 1 });
     const found = document.outline.filter((o) => pageText.get(o.page)?.includes(norm(o.title))).length;
     expect(found / document.outline.length).toBeGreaterThan(0.95);
-    for (let i = 1; i < document.outline.length; i++) expect(document.outline[i]!.page).toBeGreaterThanOrEqual(document.outline[i - 1]!.page);
+    for (let i = 1; i < document.outline.length; i++)
+      expect(document.outline[i]!.page).toBeGreaterThanOrEqual(document.outline[i - 1]!.page);
   });
 
   it("longdoc plan prints the table and plan.json", async () => {

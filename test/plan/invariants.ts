@@ -70,7 +70,9 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
 
   // 2. every figure in exactly one content request, in reading order (a figure sent as its text
   // alone is introduced in the text); every sheet cell belongs to it
-  const figureIds = figureBlocks(doc).filter((f) => figureContent(f) !== "text").map((f) => f.id);
+  const figureIds = figureBlocks(doc)
+    .filter((f) => figureContent(f) !== "text")
+    .map((f) => f.id);
   expect(content.flatMap((r) => r.figureIds)).toEqual(figureIds);
   for (const f of figureBlocks(doc).filter((f) => figureContent(f) === "text")) {
     expect(content.filter((r) => textOf(r).includes(`Figure ${f.id} (page `))).toHaveLength(1);
@@ -98,7 +100,11 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
         const fig = blocks.get(s.id)!;
         if (s.tiled) expect(fig.kind, `${s.id} is a page scan in a sheet`).not.toBe("page-scan");
         if (!fig.minTextPx) continue;
-        const floor = Math.min(Math.max(fig.width, fig.height), profile.image.maxSide, Math.ceil((fig.minTextPx * legible) / MIN_TEXT_PX_REFERENCE));
+        const floor = Math.min(
+          Math.max(fig.width, fig.height),
+          profile.image.maxSide,
+          Math.ceil((fig.minTextPx * legible) / MIN_TEXT_PX_REFERENCE),
+        );
         expect(s.side, `${s.id} sent below its legibility floor`).toBeGreaterThanOrEqual(floor);
         const px = Math.floor((MIN_TEXT_PX_REFERENCE * s.side) / fig.minTextPx);
         smallest = smallest === undefined ? px : Math.min(smallest, px);
@@ -125,7 +131,9 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
     .join("");
   const docText = doc.pages.flatMap((pg) => pg.blocks.map((b) => (b.type === "figure" ? "" : b.text.trim()))).join("\n");
   // a long block: more than 80 chars
-  const longTexts = doc.pages.flatMap((pg) => pg.blocks.flatMap((b) => (b.type !== "figure" && b.text.trim().length > 80 ? [b.text.trim()] : [])));
+  const longTexts = doc.pages.flatMap((pg) =>
+    pg.blocks.flatMap((b) => (b.type !== "figure" && b.text.trim().length > 80 ? [b.text.trim()] : [])),
+  );
   const inDoc = occurrences(docText, longTexts);
   const inBodies = occurrences(bodies, longTexts);
   const once = (text: string) => inDoc.get(text)!.length === 1;
@@ -138,7 +146,8 @@ export function checkPlanInvariants(doc: DocumentModel, plan: Plan, profile: Mod
       expect(at, `block on page ${page.number} missing or out of order`).toBeGreaterThanOrEqual(0);
       from = at + text.length;
       // a long block that occurs once in the document occurs once in the requests
-      if (text.length > 80 && once(text)) expect(inBodies.get(text)!.find((p) => p >= from) ?? -1, `block repeated: ${text.slice(0, 60)}`).toBe(-1);
+      if (text.length > 80 && once(text))
+        expect(inBodies.get(text)!.find((p) => p >= from) ?? -1, `block repeated: ${text.slice(0, 60)}`).toBe(-1);
     }
   }
 

@@ -27,7 +27,14 @@ const maps = (plan: ReturnType<typeof planDocument>) => plan.requests.filter((r)
 describe("the legibility floor in planning", () => {
   it("sends 23 page scans whole, one image each, in the fewest requests the image cap allows", () => {
     // TAMReview's shape: A4 pages rendered at 1089×1540, text assumed at body size (~1010 px floor)
-    const doc = syntheticDoc({ pages: 23, paragraphsPerPage: 1, figureEvery: 1, figureSizes: [[1089, 1540]], figureKind: "page-scan", minTextPx: 1011 });
+    const doc = syntheticDoc({
+      pages: 23,
+      paragraphsPerPage: 1,
+      figureEvery: 1,
+      figureSizes: [[1089, 1540]],
+      figureKind: "page-scan",
+      minTextPx: 1011,
+    });
     const plan = planOf(doc, opts({ maxImages: 8 }));
     const content = maps(plan);
     expect(content).toHaveLength(3);
@@ -59,7 +66,9 @@ describe("the legibility floor in planning", () => {
         ...dense.pages.map((p) => ({
           ...p,
           number: p.number + 24,
-          blocks: p.blocks.map((b) => (b.type === "figure" ? { ...b, id: `p${p.number + 24}-f1` } : { ...b, text: b.text.replace("[[b ", "[[b d") })),
+          blocks: p.blocks.map((b) =>
+            b.type === "figure" ? { ...b, id: `p${p.number + 24}-f1` } : { ...b, text: b.text.replace("[[b ", "[[b d") },
+          ),
         })),
       ],
       source: { ...photos.source, pages: 28 },
@@ -83,16 +92,23 @@ describe("the legibility floor in planning", () => {
     expect(sheets.length).toBeGreaterThan(0);
     for (const s of sheets) if (s.type === "sheet") expect(s.cells.length).toBeLessThanOrEqual(4);
     // without the floor the same figures share 3×3 or 4×4 sheets
-    const loose = planOf(syntheticDoc({ pages: 30, paragraphsPerPage: 1, figureEvery: 1, figureSizes: [[900, 700]] }), opts({ maxImages: 4 }));
+    const loose = planOf(
+      syntheticDoc({ pages: 30, paragraphsPerPage: 1, figureEvery: 1, figureSizes: [[900, 700]] }),
+      opts({ maxImages: 4 }),
+    );
     expect(loose.requests[0]!.parts.some((p) => p.type === "sheet" && p.cells.length > 4)).toBe(true);
   });
 
   it("does not shrink a figure below its floor when the window forces smaller images", () => {
     const doc = syntheticDoc({ pages: 40, paragraphsPerPage: 1, figureEvery: 1, figureSizes: [[1540, 1540]], minTextPx: 1300 });
     const plan = planOf(doc, opts({ window: 100_000, maxImages: 500 }));
-    for (const r of maps(plan)) for (const p of r.parts) if (p.type === "image") expect(Math.max(p.width, p.height)).toBeGreaterThanOrEqual(1300);
+    for (const r of maps(plan))
+      for (const p of r.parts) if (p.type === "image") expect(Math.max(p.width, p.height)).toBeGreaterThanOrEqual(1300);
     // figures without text may shrink to fit the same window in fewer requests
-    const photos = planOf(syntheticDoc({ pages: 40, paragraphsPerPage: 1, figureEvery: 1, figureSizes: [[1540, 1540]] }), opts({ window: 100_000, maxImages: 500 }));
+    const photos = planOf(
+      syntheticDoc({ pages: 40, paragraphsPerPage: 1, figureEvery: 1, figureSizes: [[1540, 1540]] }),
+      opts({ window: 100_000, maxImages: 500 }),
+    );
     expect(maps(photos).length).toBeLessThan(maps(plan).length);
   });
 

@@ -14,14 +14,30 @@ async function solid(width: number, height: number, hue: number, mime: "image/pn
 
 describe("materializeParts", () => {
   it("sends each figure at its planned size and composes labelled sheets of the planned size", async () => {
-    const doc = syntheticDoc({ pages: 12, paragraphsPerPage: 1, figureEvery: 1, figuresPerPage: 2, figureSizes: [[2000, 1000], [300, 200], [640, 480]] });
+    const doc = syntheticDoc({
+      pages: 12,
+      paragraphsPerPage: 1,
+      figureEvery: 1,
+      figuresPerPage: 2,
+      figureSizes: [
+        [2000, 1000],
+        [300, 200],
+        [640, 480],
+      ],
+    });
     const profile = resolveProfile({ maxImages: 6 });
     const plan = planDocument(doc, { task: "figures", profile, provider: "mistral", outputReserve: 8192 });
     const figures = new Map<string, FigureImage>();
     let hue = 0;
     for (const f of figureBlocks(doc)) {
       const mime = f.width > 1000 ? "image/jpeg" : "image/png";
-      figures.set(f.id, { id: f.id, data: await solid(f.width, f.height, (hue += 17) % 255, mime), mime, width: f.width, height: f.height });
+      figures.set(f.id, {
+        id: f.id,
+        data: await solid(f.width, f.height, (hue += 17) % 255, mime),
+        mime,
+        width: f.width,
+        height: f.height,
+      });
     }
     const parts = plan.requests[0]!.parts;
     expect(parts.some((p) => p.type === "sheet")).toBe(true);
@@ -83,10 +99,17 @@ describe("materializeParts", () => {
 describe("buildReduceParts", () => {
   it("appends the partial answers in input order after the planned header", () => {
     const doc = syntheticDoc({ pages: 120, paragraphsPerPage: 4, sectionEvery: 10 });
-    const plan = planDocument(doc, { task: "summarize", profile: resolveProfile({ contextWindow: 40_000 }), provider: "mistral", outputReserve: 4096 });
+    const plan = planDocument(doc, {
+      task: "summarize",
+      profile: resolveProfile({ contextWindow: 40_000 }),
+      provider: "mistral",
+      outputReserve: 4096,
+    });
     const reduce = plan.requests.find((r) => r.id === "reduce")!;
     const inputs = reduce.inputs!;
-    const partials = [...inputs].reverse().map((id, i) => ({ requestId: id, pages: [i + 1, i + 2] as [number, number], answer: { title: `t-${id}` } }));
+    const partials = [...inputs]
+      .reverse()
+      .map((id, i) => ({ requestId: id, pages: [i + 1, i + 2] as [number, number], answer: { title: `t-${id}` } }));
     const built = buildReduceParts(reduce, partials);
     expect(built.system).toBe(reduce.system);
     expect(built.content[0]).toEqual(reduce.parts[0]);

@@ -28,7 +28,11 @@ describe("planDocument on synthetic documents of many sizes", () => {
     ["300 pages, 42 figures", { pages: 300, paragraphsPerPage: 6, figureEvery: 7, sectionEvery: 20 }, {}],
     ["900 pages", { pages: 900, paragraphsPerPage: 6, figureEvery: 7, sectionEvery: 20 }, {}],
     ["2000 pages, no sections", { pages: 2000, paragraphsPerPage: 5, figureEvery: 11 }, {}],
-    ["small window, many figures", { pages: 120, paragraphsPerPage: 3, figureEvery: 1, figuresPerPage: 2, sectionEvery: 15 }, { window: 40_000 }],
+    [
+      "small window, many figures",
+      { pages: 120, paragraphsPerPage: 3, figureEvery: 1, figuresPerPage: 2, sectionEvery: 15 },
+      { window: 40_000 },
+    ],
     ["small window, cap 2", { pages: 60, paragraphsPerPage: 4, figureEvery: 1, sectionEvery: 6 }, { window: 30_000, maxImages: 2 }],
   ];
   for (const [name, doc, o] of cases) {
@@ -66,14 +70,25 @@ describe("planDocument on synthetic documents of many sizes", () => {
     expect(plan.mode).toBe("single");
     expect(plan.imageMaxSide).toBeLessThan(1540);
     expect(plan.imageMaxSide).toBeGreaterThanOrEqual(768);
-    for (const p of plan.requests[0]!.parts) if (p.type === "image") expect(Math.max(p.width, p.height)).toBeLessThanOrEqual(plan.imageMaxSide);
+    for (const p of plan.requests[0]!.parts)
+      if (p.type === "image") expect(Math.max(p.width, p.height)).toBeLessThanOrEqual(plan.imageMaxSide);
     const tooMany = planOf(syntheticDoc({ pages: 160, paragraphsPerPage: 2, figureEvery: 1, figureSizes: [[1540, 1540]] }), o);
     expect(tooMany.mode).toBe("map-reduce");
     expect(tooMany.imageMaxSide).toBeGreaterThanOrEqual(768);
   });
 
   it("tiles small figures into labelled sheets so a document over the image cap stays one request", () => {
-    const doc = syntheticDoc({ pages: 20, paragraphsPerPage: 2, figureEvery: 1, figuresPerPage: 2, figureSizes: [[300, 200], [420, 300], [1200, 900]] });
+    const doc = syntheticDoc({
+      pages: 20,
+      paragraphsPerPage: 2,
+      figureEvery: 1,
+      figuresPerPage: 2,
+      figureSizes: [
+        [300, 200],
+        [420, 300],
+        [1200, 900],
+      ],
+    });
     const plan = planOf(doc, opts({ maxImages: 8 }));
     expect(plan.mode).toBe("single");
     const r = plan.requests[0]!;

@@ -49,7 +49,12 @@ export interface SyntheticOptions {
 
 export function syntheticDoc(o: SyntheticOptions): DocumentModel {
   const r = rng(o.seed ?? 7);
-  const sizes = o.figureSizes ?? [[1540, 1000], [800, 600], [300, 200], [1200, 1540]];
+  const sizes = o.figureSizes ?? [
+    [1540, 1000],
+    [800, 600],
+    [300, 200],
+    [1200, 1540],
+  ];
   const pages = [];
   const outline = [];
   for (let n = 1; n <= o.pages; n++) {

@@ -12,7 +12,6 @@ import { summarize } from "../../src/pipeline/document.js";
 import { startFakeServer, type FakeServer } from "../support/fake-server.js";
 import { corpusFile, hasCorpus, testOutDir } from "../support/paths.js";
 
-
 describe.skipIf(!hasCorpus || !hasChromium)("tracemonkey report from the fake server, in chromium", () => {
   const out = testOutDir("report/tracemonkey");
   let server: FakeServer;
@@ -39,7 +38,10 @@ describe.skipIf(!hasCorpus || !hasChromium)("tracemonkey report from the fake se
     await server?.close();
   });
 
-  for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
+  for (const [name, viewport] of [
+    ["desktop", { width: 1280, height: 900 }],
+    ["phone", { width: 390, height: 844 }],
+  ] as const) {
     it(`loads every figure and logs no error at ${name} width`, async () => {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1 });
       const page = await ctx.newPage();

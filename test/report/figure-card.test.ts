@@ -12,7 +12,9 @@ describe("report figure cards", () => {
   const cards = html.split('<article class="figure"').slice(1);
 
   it("a captioned figure is headed by its caption, once, with the id as a small reference", () => {
-    const h3s = scanTags(html).filter((t) => t.name === "h3").map((t) => textOf(html, t.at));
+    const h3s = scanTags(html)
+      .filter((t) => t.name === "h3")
+      .map((t) => textOf(html, t.at));
     expect(h3s).toContain("Figure 1: Cross-section of the pump seal");
     expect(h3s.some((h) => /Figure p\d+-f\d+/.test(h))).toBe(false);
     const card = cards.find((c) => c.includes("Cross-section of the pump seal"))!;

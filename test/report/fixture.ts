@@ -18,7 +18,7 @@ import { buildOfflineSummary } from "../../src/pipeline/offline.js";
 import { repoRoot } from "../support/paths.js";
 
 export const SCRIPT_CAPTION = "<script>window.__pwned=1</script>Figure with a hostile caption";
-export const IMG_DESCRIPTION = "A chart. <img src=x onerror=\"window.__pwned=1\"> (this tag must show as text)";
+export const IMG_DESCRIPTION = 'A chart. <img src=x onerror="window.__pwned=1"> (this tag must show as text)';
 
 export interface ReportFixture {
   dir: string;
@@ -128,18 +128,40 @@ async function handmade(pdf: string, dir: string): Promise<{ summary: Summary; d
   for (let n = 1; n <= 2; n++) {
     await writeFile(join(dir, "figures", `p${n}-f1.png`), chartPng(`Chart ${n}`, n * 120));
     pages.push({
-      number: n, width: 595, height: 842, textLayer: true,
+      number: n,
+      width: 595,
+      height: 842,
+      textLayer: true,
       blocks: [
         { type: "heading", level: 1, text: n === 1 ? "1 Introduction" : "2 Results" },
-        { type: "paragraph", text: "Trace trees record hot loops and compile them to machine code. The recorder follows the interpreter and writes a typed intermediate form." },
-        { type: "figure", id: `p${n}-f1`, kind: "raster", bbox: [100, 202, 490, 462], caption: `Figure ${n}: Loop speed-up by benchmark, run ${n}.`, file: `figures/p${n}-f1.png`, width: 480, height: 320 },
+        {
+          type: "paragraph",
+          text: "Trace trees record hot loops and compile them to machine code. The recorder follows the interpreter and writes a typed intermediate form.",
+        },
+        {
+          type: "figure",
+          id: `p${n}-f1`,
+          kind: "raster",
+          bbox: [100, 202, 490, 462],
+          caption: `Figure ${n}: Loop speed-up by benchmark, run ${n}.`,
+          file: `figures/p${n}-f1.png`,
+          width: 480,
+          height: 320,
+        },
         { type: "paragraph", text: "The figure above compares the interpreter with the traced code." },
       ],
     });
   }
   const document: DocumentModel = {
     schemaVersion: 1,
-    source: { path: pdf, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length, pages: 2, title: "Report fixture: illustrated notes", encrypted: false },
+    source: {
+      path: pdf,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      bytes: bytes.length,
+      pages: 2,
+      title: "Report fixture: illustrated notes",
+      encrypted: false,
+    },
     outline: [],
     pages,
     warnings: [],
@@ -155,8 +177,12 @@ function inject(summary: Summary, document: DocumentModel): void {
     first.description = IMG_DESCRIPTION;
     for (const p of document.pages) for (const b of p.blocks) if (b.type === "figure" && b.id === first.id) b.caption = SCRIPT_CAPTION;
   }
-  for (const f of summary.figures.slice(1)) if (!f.description) f.description = `Bars for each benchmark on page ${f.page}; taller is faster.`;
-  summary.keyPoints.unshift({ text: `Key point with markup <b onmouseover="window.__pwned=1">bold?</b> stays text.`, pages: [summary.figures[0]?.page ?? 1] });
+  for (const f of summary.figures.slice(1))
+    if (!f.description) f.description = `Bars for each benchmark on page ${f.page}; taller is faster.`;
+  summary.keyPoints.unshift({
+    text: `Key point with markup <b onmouseover="window.__pwned=1">bold?</b> stays text.`,
+    pages: [summary.figures[0]?.page ?? 1],
+  });
   summary.summary = `${summary.summary}\n\nModel said: <script>window.__pwned=2</script> — shown as text.`;
 }
 

@@ -30,17 +30,41 @@ export function hostileInput(): { summary: Summary; document: DocumentModel } {
     outline: [{ title: P(0), page: 1, level: 1 }],
     pages: [
       {
-        number: 1, width: 612, height: 792, textLayer: true,
+        number: 1,
+        width: 612,
+        height: 792,
+        textLayer: true,
         blocks: [
           { type: "heading", level: 1, text: P(1) },
           { type: "paragraph", text: P(2) },
-          { type: "figure", id: "p1-f1", kind: "raster", bbox: [0, 0, 100, 100], caption: P(0), file: "figures/p1-f1.png", width: 40, height: 30 },
+          {
+            type: "figure",
+            id: "p1-f1",
+            kind: "raster",
+            bbox: [0, 0, 100, 100],
+            caption: P(0),
+            file: "figures/p1-f1.png",
+            width: 40,
+            height: 30,
+          },
         ],
       },
       {
-        number: 2, width: 612, height: 792, textLayer: true,
+        number: 2,
+        width: 612,
+        height: 792,
+        textLayer: true,
         blocks: [
-          { type: "figure", id: "p2-f1", kind: "vector", bbox: [0, 0, 100, 100], caption: P(3), file: "figures/p2-f1.jpg", width: 40, height: 30 },
+          {
+            type: "figure",
+            id: "p2-f1",
+            kind: "vector",
+            bbox: [0, 0, 100, 100],
+            caption: P(3),
+            file: "figures/p2-f1.jpg",
+            width: 40,
+            height: 30,
+          },
           // a figure the summary forgot: still shown
           { type: "figure", id: "p2-f2", kind: "vector", bbox: [0, 0, 100, 100], file: "figures/p2-f2.png", width: 40, height: 30 },
         ],

@@ -26,7 +26,10 @@ describe("renderIndexHtml", () => {
   });
 
   it("links only done documents, to <folder>/report.html below OUT", () => {
-    const links = tags.filter((t) => t.name === "a").map((t) => t.attrs.get("href")!).filter((h) => h !== "#main");
+    const links = tags
+      .filter((t) => t.name === "a")
+      .map((t) => t.attrs.get("href")!)
+      .filter((h) => h !== "#main");
     expect(links).toContain("good-doc/report.html");
     for (const l of links) {
       expect(l).toMatch(/\/report\.html$/);
@@ -43,9 +46,17 @@ describe("renderIndexHtml", () => {
 
   it("has sortable headers with types and a sort value in every cell", () => {
     const ths = tags.filter((t) => t.name === "th" && t.attrs.get("scope") === "col");
-    expect(ths.map((t) => t.attrs.get("data-sort"))).toEqual(
-      ["text", "text", "number", "number", "number", "number", "number", "number", "text"],
-    );
+    expect(ths.map((t) => t.attrs.get("data-sort"))).toEqual([
+      "text",
+      "text",
+      "number",
+      "number",
+      "number",
+      "number",
+      "number",
+      "number",
+      "text",
+    ]);
     const rows = tags.filter((t) => t.name === "tr" && t.attrs.has("data-order"));
     expect(rows).toHaveLength(index.documents.length);
     const numericCells = tags.filter((t) => t.name === "td" && t.attrs.get("class")?.includes("num"));

@@ -5,12 +5,53 @@ import { hostileInput, PAYLOADS } from "./hostile.js";
 import { scanTags, textOf } from "./scan.js";
 
 const ALLOWED_TAGS = new Set([
-  "html", "head", "meta", "title", "style", "body", "a", "header", "div", "h1", "h2", "h3", "p", "code", "span",
-  "strong", "nav", "ul", "ol", "li", "main", "section", "article", "img", "dl", "dt", "dd", "br", "footer",
+  "html",
+  "head",
+  "meta",
+  "title",
+  "style",
+  "body",
+  "a",
+  "header",
+  "div",
+  "h1",
+  "h2",
+  "h3",
+  "p",
+  "code",
+  "span",
+  "strong",
+  "nav",
+  "ul",
+  "ol",
+  "li",
+  "main",
+  "section",
+  "article",
+  "img",
+  "dl",
+  "dt",
+  "dd",
+  "br",
+  "footer",
 ]);
 const ALLOWED_ATTRS = new Set([
-  "lang", "charset", "http-equiv", "content", "name", "class", "href", "id", "aria-label", "aria-labelledby",
-  "src", "alt", "width", "height", "role", "title",
+  "lang",
+  "charset",
+  "http-equiv",
+  "content",
+  "name",
+  "class",
+  "href",
+  "id",
+  "aria-label",
+  "aria-labelledby",
+  "src",
+  "alt",
+  "width",
+  "height",
+  "role",
+  "title",
 ]);
 
 describe("renderReportHtml escaping", () => {
@@ -51,8 +92,18 @@ describe("renderReportHtml escaping", () => {
   it("rejects figure paths that leave figures/ or carry a scheme", () => {
     expect(safeFigureSrc("figures/p1-f1.png")).toBe("figures/p1-f1.png");
     expect(safeFigureSrc("figures\\p1-f1.jpg")).toBe("figures/p1-f1.jpg");
-    for (const bad of ["javascript:alert(1)", "../x.png", "figures/../x.png", "/etc/x.png", "figures/.x.png",
-      "figures/a b.png", "figures/x.svg", "figures/sub/x.png", "data:image/png;base64,AA==", "figures/x.png?a=1"]) {
+    for (const bad of [
+      "javascript:alert(1)",
+      "../x.png",
+      "figures/../x.png",
+      "/etc/x.png",
+      "figures/.x.png",
+      "figures/a b.png",
+      "figures/x.svg",
+      "figures/sub/x.png",
+      "data:image/png;base64,AA==",
+      "figures/x.png?a=1",
+    ]) {
       expect(safeFigureSrc(bad), bad).toBeUndefined();
     }
   });
@@ -75,7 +126,11 @@ describe("renderReportHtml structure", () => {
 
   it("has lang, landmarks and headings in order without skipped levels", () => {
     expect(tags.find((t) => t.name === "html")!.attrs.get("lang")).toBe("en");
-    for (const l of ["header", "nav", "main", "footer"]) expect(tags.some((t) => t.name === l), l).toBe(true);
+    for (const l of ["header", "nav", "main", "footer"])
+      expect(
+        tags.some((t) => t.name === l),
+        l,
+      ).toBe(true);
     const levels = tags.filter((t) => /^h[1-6]$/.test(t.name)).map((t) => Number(t.name[1]));
     expect(levels[0]).toBe(1);
     expect(levels.filter((l) => l === 1)).toHaveLength(1);
@@ -112,7 +167,10 @@ describe("renderReportHtml structure", () => {
   });
 
   it("says plainly when no model was used", () => {
-    const offline = renderReportHtml({ ...summary, engine: { provider: "offline", model: "none", mode: "offline", requests: 0 } }, document);
+    const offline = renderReportHtml(
+      { ...summary, engine: { provider: "offline", model: "none", mode: "offline", requests: 0 } },
+      document,
+    );
     expect(offline).toMatch(/Offline mode:<\/strong> no model was used/);
     expect(html).not.toMatch(/Offline mode/);
   });

@@ -190,7 +190,8 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   function contextMessage(prompt: number, maxTokens: number): string {
     const total = prompt + maxTokens;
     if (flavour === "llamacpp") return `the request exceeds the available context size, try increasing it`;
-    if (flavour === "mistral") return `Prompt contains ${total} tokens and 0 draft tokens, too large for model with ${window} maximum context length`;
+    if (flavour === "mistral")
+      return `Prompt contains ${total} tokens and 0 draft tokens, too large for model with ${window} maximum context length`;
     if (flavour === "openrouter")
       return `This endpoint's maximum context length is ${window} tokens. However, you requested about ${total} tokens (${prompt} of text input, ${maxTokens} in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.`;
     return `This model's maximum context length is ${window} tokens. However, you requested ${total} tokens (${prompt} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`;
@@ -217,9 +218,16 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     if (typeof body.model !== "string" || !body.model) throw badShape("Field 'model' is required");
     if (opts.models && !opts.models.includes(body.model)) throw new HttpFailure(400, `Invalid model: ${body.model}`, "invalid_model");
     if (!Array.isArray(body.messages) || body.messages.length === 0) throw badShape("Field 'messages' must be a non-empty array");
-    if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1)) throw badShape("max_tokens must be a positive integer");
+    if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1))
+      throw badShape("max_tokens must be a positive integer");
     const rf = body.response_format;
-    if (!rf || rf.type !== "json_schema" || !rf.json_schema || typeof rf.json_schema.name !== "string" || typeof rf.json_schema.schema !== "object") {
+    if (
+      !rf ||
+      rf.type !== "json_schema" ||
+      !rf.json_schema ||
+      typeof rf.json_schema.name !== "string" ||
+      typeof rf.json_schema.schema !== "object"
+    ) {
       throw new HttpFailure(400, "response_format { type: 'json_schema', json_schema: { name, schema } } is required by this test server");
     }
     let promptTokens = TOKENS_PER_REPLY;
@@ -329,7 +337,8 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     } catch {
       /* checked below, after auth, like a real gateway */
     }
-    const fault: Fault | undefined = batchLine === undefined ? faults.shift() : batchLine ? { kind: batchLine as "context-overflow" } : undefined;
+    const fault: Fault | undefined =
+      batchLine === undefined ? faults.shift() : batchLine ? { kind: batchLine as "context-overflow" } : undefined;
     if (fault) rec.fault = fault.kind;
 
     if (!rec.authorized || fault?.kind === "unauthorized") {
@@ -346,17 +355,37 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       return fail(res, rec, new HttpFailure(429, "Requests rate limit exceeded", "rate_limited", "1300"), headers);
     }
     if (fault?.kind === "too-large") {
-      return fail(res, rec, new HttpFailure(413, `Request Entity Too Large: body of ${rawBody.length} bytes exceeds the limit`, "request_too_large"));
+      return fail(
+        res,
+        rec,
+        new HttpFailure(413, `Request Entity Too Large: body of ${rawBody.length} bytes exceeds the limit`, "request_too_large"),
+      );
     }
     if (fault?.kind === "no-host") {
-      return fail(res, rec, new HttpFailure(404, "No endpoints found that can handle the requested parameters. To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection", "not_found"));
+      return fail(
+        res,
+        rec,
+        new HttpFailure(
+          404,
+          "No endpoints found that can handle the requested parameters. To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection",
+          "not_found",
+        ),
+      );
     }
     if (fault?.kind === "quota") {
-      return fail(res, rec, new HttpFailure(429, "You have exceeded your monthly quota: insufficient credit", "insufficient_quota", "insufficient_quota"));
+      return fail(
+        res,
+        rec,
+        new HttpFailure(429, "You have exceeded your monthly quota: insufficient credit", "insufficient_quota", "insufficient_quota"),
+      );
     }
     if (fault?.kind === "server-error") {
       const status = fault.status ?? 500;
-      return fail(res, rec, new HttpFailure(status, status === 503 ? "Service unavailable, model overloaded" : "Internal server error", "server_error"));
+      return fail(
+        res,
+        rec,
+        new HttpFailure(status, status === 503 ? "Service unavailable, model overloaded" : "Internal server error", "server_error"),
+      );
     }
     if (fault?.kind === "stall") {
       if (fault.afterHeaders) {
@@ -380,7 +409,11 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       throw e;
     }
     if (fault?.kind === "context-overflow") {
-      return fail(res, rec, new HttpFailure(400, contextMessage(window + 1000, checked.maxTokens), "invalid_request_error", "context_length_exceeded"));
+      return fail(
+        res,
+        rec,
+        new HttpFailure(400, contextMessage(window + 1000, checked.maxTokens), "invalid_request_error", "context_length_exceeded"),
+      );
     }
     if (fault?.kind === "too-many-images") {
       const limit = fault.limit ?? maxImages;
@@ -419,7 +452,8 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       finish = "model_length";
     } else if (fault?.kind === "truncated" || completionTokens > checked.maxTokens) {
       // a real server stops at max_tokens and says so
-      const n = fault?.kind === "truncated" ? Math.min(checked.maxTokens, Math.max(1, Math.floor(completionTokens / 2))) : checked.maxTokens;
+      const n =
+        fault?.kind === "truncated" ? Math.min(checked.maxTokens, Math.max(1, Math.floor(completionTokens / 2))) : checked.maxTokens;
       content = truncateToTokens(full, n);
       completionTokens = countTextTokens(content);
       finish = "length";
@@ -456,13 +490,21 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 
   function usageOf(a: Answer) {
     const costUSD = (a.promptTokens * FAKE_PRICES.input + a.completionTokens * FAKE_PRICES.output) / 1e6;
-    const u: Record<string, number> = { prompt_tokens: a.promptTokens, completion_tokens: a.completionTokens, total_tokens: a.promptTokens + a.completionTokens };
+    const u: Record<string, number> = {
+      prompt_tokens: a.promptTokens,
+      completion_tokens: a.completionTokens,
+      total_tokens: a.promptTokens + a.completionTokens,
+    };
     if (flavour === "openrouter") u.cost = costUSD;
     return u;
   }
 
   function bill(rec: RecordedRequest, a: Answer) {
-    rec.billed = { promptTokens: a.promptTokens, completionTokens: a.completionTokens, costUSD: (a.promptTokens * FAKE_PRICES.input + a.completionTokens * FAKE_PRICES.output) / 1e6 };
+    rec.billed = {
+      promptTokens: a.promptTokens,
+      completionTokens: a.completionTokens,
+      costUSD: (a.promptTokens * FAKE_PRICES.input + a.completionTokens * FAKE_PRICES.output) / 1e6,
+    };
   }
 
   function inBandError(code: number) {
@@ -473,11 +515,18 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 
   /** Server-sent events in the personality's chunk shapes, with usage on every billed answer. */
   async function stream(res: ServerResponse, rec: RecordedRequest, a: Answer, fault: Fault | undefined) {
-    const base = { id: "chatcmpl-" + createHash("sha256").update(rec.rawBody).digest("hex").slice(0, 24), object: "chat.completion.chunk", created: 1_700_000_000, model: rec.body.model };
+    const base = {
+      id: "chatcmpl-" + createHash("sha256").update(rec.rawBody).digest("hex").slice(0, 24),
+      object: "chat.completion.chunk",
+      created: 1_700_000_000,
+      model: rec.body.model,
+    };
     const send = (data: unknown) => !res.destroyed && res.write(`data: ${JSON.stringify(data)}\n\n`);
-    const delta = (d: Record<string, unknown>, finish: string | null = null) => send({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
+    const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+      send({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
     const headers = () => {
-      if (!res.headersSent) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+      if (!res.headersSent)
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     };
     OPEN_STREAMS.add(res);
     res.on("close", () => OPEN_STREAMS.delete(res));

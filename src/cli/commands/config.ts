@@ -35,7 +35,12 @@ export function effectiveConfig(env: NodeJS.ProcessEnv = process.env): ConfigVal
     if (config[key] !== undefined) return { key, value: String(config[key]), source: "config file" };
     if (key === "provider") {
       const name = providerFromEnvironment(env);
-      const why = { mistral: "MISTRAL_API_KEY is set", openrouter: "OPENROUTER_API_KEY is set", openai: "LONGDOC_BASE_URL is set", offline: "no provider key is set" }[name];
+      const why = {
+        mistral: "MISTRAL_API_KEY is set",
+        openrouter: "OPENROUTER_API_KEY is set",
+        openai: "LONGDOC_BASE_URL is set",
+        offline: "no provider key is set",
+      }[name];
       return { key, value: name, source: `environment (${why})` };
     }
     if (key === "model") {

@@ -25,7 +25,11 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .command("extract")
     .description("extraction only, no model: document.json, document.md, figures/")
     .argument("<pdf|folder|glob...>", "PDF files, folders (searched recursively), globs, or - for standard input")
-    .addOption(outOption("output folder: the document's own folder for one PDF (default ./longdoc-out/<name>/, or under LONGDOC_OUT or the config file's out), else one subfolder per document"))
+    .addOption(
+      outOption(
+        "output folder: the document's own folder for one PDF (default ./longdoc-out/<name>/, or under LONGDOC_OUT or the config file's out), else one subfolder per document",
+      ),
+    )
     .option("--pages <range>", "pages to read, e.g. 1-20,35")
     .option("--password <pw>", "password of an encrypted PDF")
     .option("--image-max-side <px>", "longest side of figure images", intArg)
@@ -50,7 +54,12 @@ async function extractAll(inputs: string[], opts: ExtractCliOptions, io: CliIO):
     const outDir = single
       ? resolve(opts.out ?? join(configuredOut(io.env), basename(pdf, extname(pdf))))
       : resolve(opts.out ?? configuredOut(io.env), folders.get(pdf)!);
-    const extraction = await extract(pdf, { pages: opts.pages, password: opts.password, imageMaxSide: opts.imageMaxSide, ...timeLimitsMs(opts) });
+    const extraction = await extract(pdf, {
+      pages: opts.pages,
+      password: opts.password,
+      imageMaxSide: opts.imageMaxSide,
+      ...timeLimitsMs(opts),
+    });
     await writeExtraction(extraction, outDir);
     const doc = extraction.document;
     if (opts.json) io.stdout.write(JSON.stringify(doc, null, single ? 2 : undefined) + "\n");

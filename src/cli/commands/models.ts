@@ -20,7 +20,9 @@ export function registerModels(program: Command, ctx: CommandContext): void {
           lines.push(p.id);
           if (p.aliases?.length) lines.push(`  aliases      ${p.aliases.join(", ")}`);
           lines.push(`  window       ${p.window.toLocaleString("en-US")} tokens (input and output together)`);
-          lines.push(`  images       longest side ≤ ${p.image.maxSide} px (never shrunk below ${p.image.minSide} px), ${p.image.patch} px per token side`);
+          lines.push(
+            `  images       longest side ≤ ${p.image.maxSide} px (never shrunk below ${p.image.minSide} px), ${p.image.patch} px per token side`,
+          );
           const caps = Object.entries(p.imageCaps).filter(([name]) => name !== "offline");
           lines.push(`  images/req   ${caps.map(([name, n]) => `${name} ${n}`).join(", ")}`);
           const prices = Object.entries(p.prices).flatMap(([provider, rows]) =>

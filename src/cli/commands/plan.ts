@@ -48,8 +48,14 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .addOption(providerOption("provider to plan for (image cap, price)"))
     .option("--profiles <file>", "model profiles JSON (default ~/.config/longdoc/profiles.json)")
     .option("--context-window <n>", "override the model profile's window", intArg)
-    .option("--max-output-tokens <n>", `output reserve per request (default ${DEFAULT_OUTPUT_RESERVE}; ${DEFAULT_REASONING_RESERVE} with --reasoning high)`, intArg)
-    .addOption(new Option("--reasoning <effort>", "reasoning effort the run will use (its output reserve is larger)").choices(["none", "high"]))
+    .option(
+      "--max-output-tokens <n>",
+      `output reserve per request (default ${DEFAULT_OUTPUT_RESERVE}; ${DEFAULT_REASONING_RESERVE} with --reasoning high)`,
+      intArg,
+    )
+    .addOption(
+      new Option("--reasoning <effort>", "reasoning effort the run will use (its output reserve is larger)").choices(["none", "high"]),
+    )
     .option("--max-images <n>", "images per request the endpoint accepts", intArg)
     .option("--image-max-side <px>", "longest side of any image sent (default 1540)", intArg)
     .option("--prompt <text>", "extra instruction for the model (counted in the plan)")

@@ -75,14 +75,7 @@ const PATH_GAP = 4;
 /** Past this many painted paths on a page, finer analysis is not worth its time. */
 const MAX_PATHS = 20000;
 
-const FILL_OPS = new Set<number>([
-  OPS.fill,
-  OPS.eoFill,
-  OPS.fillStroke,
-  OPS.eoFillStroke,
-  OPS.closeFillStroke,
-  OPS.closeEOFillStroke,
-]);
+const FILL_OPS = new Set<number>([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 const STROKE_OPS = new Set<number>([
   OPS.stroke,
   OPS.closeStroke,
@@ -91,12 +84,7 @@ const STROKE_OPS = new Set<number>([
   OPS.closeFillStroke,
   OPS.closeEOFillStroke,
 ]);
-const TEXT_OPS = new Set<number>([
-  OPS.showText,
-  OPS.showSpacedText,
-  OPS.nextLineShowText,
-  OPS.nextLineSetSpacingShowText,
-]);
+const TEXT_OPS = new Set<number>([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
 
 // DrawOPS codes inside constructPath buffers (pdf.js 5)
 const D_MOVE = 0;
@@ -112,7 +100,7 @@ function describePath(buf: ArrayLike<number>): { segments: number; shaped: boole
   let shaped = false;
   let px = 0;
   let py = 0;
-  for (let k = 0; k < buf.length; ) {
+  for (let k = 0; k < buf.length;) {
     const op = buf[k++];
     if (op === D_MOVE) {
       moves++;

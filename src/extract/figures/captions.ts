@@ -25,10 +25,7 @@ export function captionKind(text: string): Caption["kind"] | undefined {
   const m = LABEL.exec(text);
   if (!m) return undefined;
   const rest = m[4];
-  const ok =
-    rest.trim() === "" ||
-    /^\s*[.:：—–\-)|]/u.test(rest) ||
-    /^\s+[\p{Lu}\p{Lo}\d"“'(]/u.test(rest);
+  const ok = rest.trim() === "" || /^\s*[.:：—–\-)|]/u.test(rest) || /^\s+[\p{Lu}\p{Lo}\d"“'(]/u.test(rest);
   if (!ok) return undefined;
   return m[1] ? "figure" : "table";
 }
@@ -122,7 +119,8 @@ export function findCaptions(lines: TextLine[], inside: BBox[] = []): Caption[] 
             !taken.has(i) &&
             !startSet.has(i) &&
             !walled(i) &&
-            Math.min(l.bbox[3], lines[next].bbox[3]) - Math.max(l.bbox[1], lines[next].bbox[1]) > 0.5 * (lines[next].bbox[3] - lines[next].bbox[1]) &&
+            Math.min(l.bbox[3], lines[next].bbox[3]) - Math.max(l.bbox[1], lines[next].bbox[1]) >
+              0.5 * (lines[next].bbox[3] - lines[next].bbox[1]) &&
             l.bbox[0] >= bbox[0] - 12 &&
             l.bbox[0] <= bbox[2] + 2 * fs,
         )

@@ -16,18 +16,8 @@ export function multiply(m1: ArrayLike<number>, m2: ArrayLike<number>): Matrix {
 
 /** Axis-aligned box of the rectangle [x0,y0]-[x1,y1] mapped through m. */
 export function transformBox(m: Matrix, x0: number, y0: number, x1: number, y1: number): BBox {
-  const xs = [
-    m[0] * x0 + m[2] * y0 + m[4],
-    m[0] * x1 + m[2] * y0 + m[4],
-    m[0] * x0 + m[2] * y1 + m[4],
-    m[0] * x1 + m[2] * y1 + m[4],
-  ];
-  const ys = [
-    m[1] * x0 + m[3] * y0 + m[5],
-    m[1] * x1 + m[3] * y0 + m[5],
-    m[1] * x0 + m[3] * y1 + m[5],
-    m[1] * x1 + m[3] * y1 + m[5],
-  ];
+  const xs = [m[0] * x0 + m[2] * y0 + m[4], m[0] * x1 + m[2] * y0 + m[4], m[0] * x0 + m[2] * y1 + m[4], m[0] * x1 + m[2] * y1 + m[4]];
+  const ys = [m[1] * x0 + m[3] * y0 + m[5], m[1] * x1 + m[3] * y0 + m[5], m[1] * x0 + m[3] * y1 + m[5], m[1] * x1 + m[3] * y1 + m[5]];
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 

@@ -45,7 +45,6 @@ export function jpegSize(data: Uint8Array): { width: number; height: number } | 
   return undefined;
 }
 
-
 interface DecoderInit {
   data: Uint8Array | ArrayBuffer;
   type: string;

@@ -13,7 +13,11 @@ const MAX_CELL_COPIES = 4096;
 type TilingIR = [string, unknown, { fnArray: number[]; argsArray: unknown[] } | undefined, unknown, number[], number, number, ...unknown[]];
 
 const isTilingIR = (args: unknown): args is TilingIR =>
-  Array.isArray(args) && args[0] === "TilingPattern" && Array.isArray(args[4]) && typeof args[5] === "number" && typeof args[6] === "number";
+  Array.isArray(args) &&
+  args[0] === "TilingPattern" &&
+  Array.isArray(args[4]) &&
+  typeof args[5] === "number" &&
+  typeof args[6] === "number";
 
 /** Tames the tiling patterns in one operator's arguments (and in the cells they draw); returns how many. */
 export function limitTilingPattern(args: unknown, depth = 0): number {

@@ -18,7 +18,9 @@ export function figureText(lines: TextLine[], bodySize: number): FigureText | un
   const grid = refinedGrid(kept);
   if (grid) return { text: markdownTable(grid), table: true };
   const ordered = readingOrder(kept, bodySize);
-  const paragraphs = buildParagraphs(ordered, bodySize).map((p) => p.text.trim()).filter((t) => t);
+  const paragraphs = buildParagraphs(ordered, bodySize)
+    .map((p) => p.text.trim())
+    .filter((t) => t);
   return { text: paragraphs.join("\n"), table: false };
 }
 
@@ -49,7 +51,12 @@ export function tableGrid(lines: TextLine[]): string[][] | undefined {
   const cells: string[][] = rows.map((row) => {
     const out = columns.map(() => [] as TextLine[]);
     for (const l of row) out[columns.findIndex((c) => l.bbox[0] >= c[0] - 0.5 && l.bbox[2] <= c[1] + 0.5)]?.push(l);
-    return out.map((c) => c.sort((a, b) => a.bbox[0] - b.bbox[0]).map((l) => l.text.trim()).join(" "));
+    return out.map((c) =>
+      c
+        .sort((a, b) => a.bbox[0] - b.bbox[0])
+        .map((l) => l.text.trim())
+        .join(" "),
+    );
   });
   const full = cells.filter((r) => r.filter((c) => c !== "").length >= Math.max(2, Math.ceil(columns.length * 0.6))).length;
   if (full < Math.max(3, 0.7 * rows.length)) return undefined;

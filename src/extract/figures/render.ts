@@ -113,10 +113,14 @@ export async function drawRegion(
   task = rendering as unknown as typeof task;
   let cancelled = false;
   const stop = opts.timeoutMs
-    ? watchWork(opts.timeoutMs, () => undefined, () => {
-        cancelled = true;
-        rendering.cancel();
-      })
+    ? watchWork(
+        opts.timeoutMs,
+        () => undefined,
+        () => {
+          cancelled = true;
+          rendering.cancel();
+        },
+      )
     : () => undefined;
   if (opts.timeoutMs) watchCanvasCalls(ctx, () => cancelled);
   try {

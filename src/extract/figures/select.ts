@@ -92,12 +92,11 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   const images = dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint));
   // a scanner gives every page an image of the same size at the same place: on a page without
   // text, one that large is the page, not a repeated logo
-  const pageImages = layout.textLayer ? images : dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint) || area(im.bbox) >= 0.5 * pageArea);
+  const pageImages = layout.textLayer
+    ? images
+    : dedupeImages(c.images).filter((im) => !repeated.has(im.fingerprint) || area(im.bbox) >= 0.5 * pageArea);
   const imageCover = pageImages.reduce((s, im) => s + area(im.bbox), 0) / pageArea;
-  const biggest = pageImages.reduce<ImagePlacement | undefined>(
-    (b, im) => (!b || area(im.bbox) > area(b.bbox) ? im : b),
-    undefined,
-  );
+  const biggest = pageImages.reduce<ImagePlacement | undefined>((b, im) => (!b || area(im.bbox) > area(b.bbox) ? im : b), undefined);
 
   // Scanned page, or glyphs without usable text: the reader needs the page as an image.
   // (a page whose only glyphs are a page number is not worth an image)
@@ -145,7 +144,8 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
     // one filled shape with some detail (a star, a map outline, an arrow) drawn apart from the text
     const solidShape = d.paths <= 2 && d.shapedPaths >= 1 && d.filledPaths >= 1 && d.segments >= 8;
     const figureLike =
-      big && ((onlyRules ? d.paths >= 6 && cover < 0.15 && !hollow : cover < 0.5 && d.segments >= 8) || ((painted || solidShape) && cover < 0.15));
+      big &&
+      ((onlyRules ? d.paths >= 6 && cover < 0.15 && !hollow : cover < 0.5 && d.segments >= 8) || ((painted || solidShape) && cover < 0.15));
     const textBox = onlyRules && (cover >= 0.15 || hollow);
     const shapes = !figureLike && !textBox && cover < 0.15 && (painted || solidShape || (!onlyRules && d.segments >= 8));
     elements.push({ bbox: d.bbox, drawing: d, figureLike, textBox, shapes, pictorial: shapes && (painted || solidShape) });
@@ -175,8 +175,8 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   for (const e of elements) if (e.textBox) groups.push({ bbox: e.bbox, elements: [e] });
   // a chart's title, legend and tick labels are part of it, and they can sit between the drawing
   // and its caption: take them in before looking for captions
-  for (const g of groups) if (g.elements.some((e) => e.figureLike && e.drawing)) g.bbox = absorbLabels(g.bbox, lines, used, bodySize, marks);
-
+  for (const g of groups)
+    if (g.elements.some((e) => e.figureLike && e.drawing)) g.bbox = absorbLabels(g.bbox, lines, used, bodySize, marks);
 
   // each group goes with the nearest caption on its kind's usual side (figures below, tables
   // above) with no body text in between; only captions left without a group look the other way
@@ -197,7 +197,12 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
   }
   const figures: Group[] = [];
   for (const [cap, gs] of byCaption) {
-    const merged: Group = { bbox: gs.map((g) => g.bbox).reduce(union), elements: gs.flatMap((g) => g.elements), caption: cap, composite: gs.some((g) => g.composite) };
+    const merged: Group = {
+      bbox: gs.map((g) => g.bbox).reduce(union),
+      elements: gs.flatMap((g) => g.elements),
+      caption: cap,
+      composite: gs.some((g) => g.composite),
+    };
     if (isFigure(merged, pageArea, true)) figures.push(merged);
     else loose.push(...gs.map((g) => ({ ...g, caption: undefined })));
   }
@@ -227,7 +232,9 @@ function selectPageFigures(c: PageFigureCandidates, layout: PageLayout, repeated
 }
 
 function isBackgroundPanel(d: DrawingCluster, cover: number, linesOn: number): boolean {
-  return d.paths <= 6 && d.filledPaths >= 1 && d.segments <= 24 * d.paths && d.inkArea >= 0.6 * area(d.bbox) && linesOn >= 2 && cover >= 0.08;
+  return (
+    d.paths <= 6 && d.filledPaths >= 1 && d.segments <= 24 * d.paths && d.inkArea >= 0.6 * area(d.bbox) && linesOn >= 2 && cover >= 0.08
+  );
 }
 
 function dedupeImages(images: ImagePlacement[]): ImagePlacement[] {
@@ -385,7 +392,7 @@ function stackRules(drawings: DrawingCluster[]): DrawingCluster[] {
 
 function mergeOverlapping(figs: Group[]): Group[] {
   let list = figs;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const out: Group[] = [];
     for (const f of list) {

@@ -176,7 +176,12 @@ export function cullOffCanvasText(
       case op_paintFormXObjectBegin: {
         stack.push(s);
         const c = { ...s };
-        const m = fn === op_paintFormXObjectBegin ? (args?.[0] as ArrayLike<number> | null) : fn === op_beginGroup ? (args?.[0] as { matrix?: ArrayLike<number> })?.matrix : null;
+        const m =
+          fn === op_paintFormXObjectBegin
+            ? (args?.[0] as ArrayLike<number> | null)
+            : fn === op_beginGroup
+              ? (args?.[0] as { matrix?: ArrayLike<number> })?.matrix
+              : null;
         if (m) c.ctm = multiply(c.ctm, m);
         return c;
       }
@@ -269,7 +274,9 @@ export function cullOffCanvasText(
       return [0, 0];
     }
     const scale = s.fontSize * s.fontMatrix0;
-    let x = 0, lo = 0, hi = 0;
+    let x = 0,
+      lo = 0,
+      hi = 0;
     for (const g of glyphs) {
       if (typeof g === "number") {
         x -= (g * s.fontSize) / 1000;
@@ -296,7 +303,8 @@ export function cullOffCanvasText(
     if (s.fontSize === 0) return true;
     if (font.isType3Font) return (s.mode & 3) === INVISIBLE ? true : undefined;
     if (font.vertical) return undefined;
-    const x0 = s.x, y0 = s.y + s.rise;
+    const x0 = s.x,
+      y0 = s.y + s.rise;
     const [lo, hi] = advance(s, glyphs);
     if ((s.mode & 3) === INVISIBLE) return true;
     const h = s.hScale * s.fontDirection;
@@ -304,7 +312,10 @@ export function cullOffCanvasText(
     const m = s.textMatrix ? multiply(s.ctm, s.textMatrix) : s.ctm;
     const xs = [x0 + lo * h - reach, x0 + hi * h + reach];
     const ys = [y0 - reach, y0 + reach];
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (const tx of xs) {
       for (const ty of ys) {
         const dx = m[0] * tx + m[2] * ty + m[4];

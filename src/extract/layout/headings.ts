@@ -23,7 +23,8 @@ export function bodyFontSize(pages: PageLayout[]): number {
       chars.set(k, (chars.get(k) ?? 0) + line.text.length);
     }
   }
-  let best = 10, bestCount = -1;
+  let best = 10,
+    bestCount = -1;
   for (const [size, count] of chars) {
     if (count > bestCount) {
       best = size;
@@ -83,7 +84,8 @@ export function headingStyle(p: Paragraph, scale: HeadingScale, titles: OutlineT
   const text = p.text.trim();
   if (!/\p{L}/u.test(text) || text.length > 200) return undefined;
   // an uncaptured caption is text, not a heading
-  if (/^(fig(ure)?\.?|table|listing|algorithm|chart|exhibit|abbildung|tabelle|tableau|그림|표|图|表)\s*[\dIVX]/iu.test(text)) return undefined;
+  if (/^(fig(ure)?\.?|table|listing|algorithm|chart|exhibit|abbildung|tabelle|tableau|그림|표|图|表)\s*[\dIVX]/iu.test(text))
+    return undefined;
   const size = roundSize(p.fontSize);
   const depth = numberingDepth(text);
   if (titles.length > 0) {

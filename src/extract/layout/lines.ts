@@ -89,7 +89,8 @@ export async function readPageLayout(
     const y = m[5];
     // item.width is along the text direction in page space; for rotated runs use the direction vector
     const len = it.width * (horizontal ? 1 : 1);
-    let x0 = x, x1 = x + len;
+    let x0 = x,
+      x1 = x + len;
     let yBase = y;
     if (!horizontal) {
       const dx = sx ? m[0] / sx : 0;
@@ -100,7 +101,16 @@ export async function readPageLayout(
       x1 = Math.max(x, xe) + (Math.abs(dx) < 0.5 ? size * 0.8 : 0);
       yBase = Math.max(y, ye);
       const font = fontOf(it.fontName);
-      runs.push({ text, x0, x1, y: yBase, size: Math.max(size, Math.abs(ye - y)), fontName: font.name, bold: font.bold, horizontal: false });
+      runs.push({
+        text,
+        x0,
+        x1,
+        y: yBase,
+        size: Math.max(size, Math.abs(ye - y)),
+        fontName: font.name,
+        bold: font.bold,
+        horizontal: false,
+      });
       continue;
     }
     const font = fontOf(it.fontName);
@@ -165,7 +175,12 @@ export function groupRunsIntoLines(runs: Run[]): TextLine[] {
   info.sort((a, b) => Math.round(a.y / 2) - Math.round(b.y / 2) || a.x0 - b.x0);
   let acc: (typeof info)[number] | undefined;
   for (const piece of info) {
-    if (acc && Math.abs(piece.y - acc.y) < 0.25 * acc.size && piece.x0 - acc.x1 <= 0.35 * acc.size && piece.x0 - acc.x1 >= -0.3 * acc.size) {
+    if (
+      acc &&
+      Math.abs(piece.y - acc.y) < 0.25 * acc.size &&
+      piece.x0 - acc.x1 <= 0.35 * acc.size &&
+      piece.x0 - acc.x1 >= -0.3 * acc.size
+    ) {
       acc.runs = acc.runs.concat(piece.runs);
       acc.x1 = Math.max(acc.x1, piece.x1);
       continue;
@@ -213,11 +228,16 @@ function cellsOf(runs: Run[]): Pick<TextLine, "cells" | "pieces"> {
 function toLine(runs: Run[]): TextLine {
   let text = "";
   let prevRight = -Infinity;
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   // glyph sizes with their counts: the median glyph size without a list entry per glyph
   const sizes: [size: number, count: number][] = [];
   let glyphs = 0;
-  let boldChars = 0, italicChars = 0, chars = 0;
+  let boldChars = 0,
+    italicChars = 0,
+    chars = 0;
   const fontCount = new Map<string, number>();
   for (const r of runs) {
     const gap = r.x0 - prevRight;

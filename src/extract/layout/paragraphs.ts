@@ -37,7 +37,8 @@ export function buildParagraphs(ordered: OrderedItem<TextLine>[], bodySize: numb
 function typicalGaps(ordered: OrderedItem<TextLine>[]): Map<number, number> {
   const bySize = new Map<number, number[]>();
   for (let i = 1; i < ordered.length; i++) {
-    const a = ordered[i - 1], b = ordered[i];
+    const a = ordered[i - 1],
+      b = ordered[i];
     if (a.leaf !== b.leaf || Math.abs(a.item.fontSize - b.item.fontSize) > 0.5) continue;
     const gap = b.item.bbox[1] - a.item.bbox[3];
     if (gap < -0.5 * a.item.fontSize || gap > 3 * a.item.fontSize) continue;
@@ -75,7 +76,8 @@ const MONOSPACE = /courier|mono|consol|menlo|inconsolata|typewriter|cmtt|lmtt|sf
 export const isMonospace = (l: TextLine) => MONOSPACE.test(l.fontName.replace(/^[A-Z]{6}\+/, ""));
 
 function breaksBetween(a: OrderedItem<TextLine>, b: OrderedItem<TextLine>, gaps: Map<number, number>, bodySize: number): boolean {
-  const la = a.item, lb = b.item;
+  const la = a.item,
+    lb = b.item;
   // a code listing starts and ends with its typewriter face, and goes on across its own gaps
   if (isMonospace(la) !== isMonospace(lb)) return true;
   if (isMonospace(la) && a.leaf === b.leaf) return lb.bbox[1] - la.bbox[3] > 2 * Math.max(la.fontSize, lb.fontSize);
@@ -101,7 +103,14 @@ function breaksBetween(a: OrderedItem<TextLine>, b: OrderedItem<TextLine>, gaps:
   if (NUMBERED.test(lb.text) && aShort) return true;
   // first-line indent of a new paragraph (not the hanging indent under a list item's first line)
   const indent = lb.bbox[0] - la.bbox[0];
-  if (indent > 0.8 * bodySize && indent < 6 * bodySize && la.bbox[0] - left < 0.5 * bodySize && !BULLET.test(la.text) && !NUMBERED.test(la.text)) return true;
+  if (
+    indent > 0.8 * bodySize &&
+    indent < 6 * bodySize &&
+    la.bbox[0] - left < 0.5 * bodySize &&
+    !BULLET.test(la.text) &&
+    !NUMBERED.test(la.text)
+  )
+    return true;
   // a short line that ends a sentence ends its paragraph
   if (aEndsSentence && aShort) return true;
   return false;

@@ -82,7 +82,38 @@ const {
 } = OPS;
 /** operators that change the text state or end a text item; the rest (paths, colours…) are skipped */
 const RELEVANT = new Uint8Array(256);
-for (const op of [op_beginAnnotation, op_beginMarkedContent, op_beginMarkedContentProps, op_beginText, op_endMarkedContent, op_moveText, op_nextLine, op_paintFormXObjectBegin, op_paintFormXObjectEnd, op_paintImageMaskXObject, op_paintImageMaskXObjectGroup, op_paintImageMaskXObjectRepeat, op_paintImageXObject, op_paintImageXObjectRepeat, op_paintSolidColorImageMask, op_restore, op_save, op_setCharSpacing, op_setFont, op_setGState, op_setHScale, op_setLeading, op_setLeadingMoveText, op_setTextMatrix, op_setTextRise, op_setWordSpacing, op_showSpacedText, op_showText, op_transform]) RELEVANT[op] = 1;
+for (const op of [
+  op_beginAnnotation,
+  op_beginMarkedContent,
+  op_beginMarkedContentProps,
+  op_beginText,
+  op_endMarkedContent,
+  op_moveText,
+  op_nextLine,
+  op_paintFormXObjectBegin,
+  op_paintFormXObjectEnd,
+  op_paintImageMaskXObject,
+  op_paintImageMaskXObjectGroup,
+  op_paintImageMaskXObjectRepeat,
+  op_paintImageXObject,
+  op_paintImageXObjectRepeat,
+  op_paintSolidColorImageMask,
+  op_restore,
+  op_save,
+  op_setCharSpacing,
+  op_setFont,
+  op_setGState,
+  op_setHScale,
+  op_setLeading,
+  op_setLeadingMoveText,
+  op_setTextMatrix,
+  op_setTextRise,
+  op_setWordSpacing,
+  op_showSpacedText,
+  op_showText,
+  op_transform,
+])
+  RELEVANT[op] = 1;
 
 const FONT_IDENTITY_MATRIX = [0.001, 0, 0, 0.001, 0, 0];
 // pdf.js's thresholds, in units of the font size (see its getTextContent)
@@ -108,8 +139,14 @@ function unfloat32(x: number): number {
   }
   return x;
 }
-const unfloat32Matrix = (m: ArrayLike<number>): Matrix => [unfloat32(m[0]), unfloat32(m[1]), unfloat32(m[2]), unfloat32(m[3]), unfloat32(m[4]), unfloat32(m[5])];
-
+const unfloat32Matrix = (m: ArrayLike<number>): Matrix => [
+  unfloat32(m[0]),
+  unfloat32(m[1]),
+  unfloat32(m[2]),
+  unfloat32(m[3]),
+  unfloat32(m[4]),
+  unfloat32(m[5]),
+];
 
 /** pdf.js's glyph categories (whitespace, zero-width diacritic, invisible format mark) */
 const SPECIAL_CHAR = /^(\s)|(\p{Mn})|(\p{Cf})$/u;
@@ -238,7 +275,14 @@ class StreamText {
   }
 
   private pushWhitespace(width: number, transform: Matrix | null = this.item.prevTransform, fontName = this.item.fontName) {
-    this.items.push({ str: " ", width, height: 0, transform: transform ? transform.slice() : this.currentTextTransform(), fontName, hasEOL: false });
+    this.items.push({
+      str: " ",
+      width,
+      height: 0,
+      transform: transform ? transform.slice() : this.currentTextTransform(),
+      fontName,
+      hasEOL: false,
+    });
   }
 
   /** pdf.js's getCurrentTextTransform, written into out (one per glyph: no allocation) */
@@ -249,8 +293,12 @@ class StreamText {
     const d = s.fontSize;
     const f = s.textRise;
     // textMatrix × [a 0 0 d 0 f], then the CTM; the same operations in the same order as pdf.js
-    const t0 = tm[0] * a, t1 = tm[1] * a, t2 = tm[2] * d, t3 = tm[3] * d;
-    const t4 = tm[2] * f + tm[4], t5 = tm[3] * f + tm[5];
+    const t0 = tm[0] * a,
+      t1 = tm[1] * a,
+      t2 = tm[2] * d,
+      t3 = tm[3] * d;
+    const t4 = tm[2] * f + tm[4],
+      t5 = tm[3] * f + tm[5];
     const m = s.ctm;
     out[0] = m[0] * t0 + m[2] * t1;
     out[1] = m[1] * t0 + m[3] * t1;
@@ -415,7 +463,10 @@ class StreamText {
   showGlyphs(glyphs: Glyph[], extraSpacing: number) {
     const s = this.state;
     const cur = this.current!;
-    if (cur.fontSize !== s.fontSize || (cur.fontName !== s.fontName && (cur.font?.name !== s.font!.name || !!cur.font?.vertical !== !!s.font!.vertical))) {
+    if (
+      cur.fontSize !== s.fontSize ||
+      (cur.fontName !== s.fontName && (cur.font?.name !== s.font!.name || !!cur.font?.vertical !== !!s.font!.vertical))
+    ) {
       this.flush();
       this.current = s.clone();
     }

@@ -10,10 +10,7 @@ export function loadError(file: string, err: unknown, password?: string): Error 
   let message = oneLine((err as { message?: string } | null)?.message ?? String(err));
   if (message.startsWith(`${file}: `)) message = message.slice(file.length + 2);
   if (name === "PasswordException") {
-    return new EncryptedError(
-      password ? `${file}: encrypted PDF, the password is wrong` : `${file}: encrypted PDF, pass --password`,
-      file,
-    );
+    return new EncryptedError(password ? `${file}: encrypted PDF, the password is wrong` : `${file}: encrypted PDF, pass --password`, file);
   }
   // already mapped inside the worker
   if (name === "EncryptedError") return new EncryptedError(`${file}: ${message}`, file);

@@ -93,4 +93,3 @@ async function openOnce(data: Uint8Array, password: string | undefined, warnings
   }
   return { doc, encrypted, outlines, warnings };
 }
-

@@ -62,7 +62,11 @@ export async function operatorListWithin(page: PDFPageProxy, timeoutMs: number, 
     const first = await Promise.race([reading.then((opList) => ({ opList })), watched.then((cut) => ({ cut }))]);
     if ("opList" in first) return { opList: first.opList };
     const partial = state.operatorList!;
-    const opList = { fnArray: partial.fnArray.slice(0, maxOps), argsArray: partial.argsArray.slice(0, maxOps), lastChunk: true } as unknown as OperatorList;
+    const opList = {
+      fnArray: partial.fnArray.slice(0, maxOps),
+      argsArray: partial.argsArray.slice(0, maxOps),
+      lastChunk: true,
+    } as unknown as OperatorList;
     reading.catch(() => undefined);
     return { opList, cut: first.cut };
   } catch (error) {
@@ -71,4 +75,3 @@ export async function operatorListWithin(page: PDFPageProxy, timeoutMs: number, 
     stop();
   }
 }
-

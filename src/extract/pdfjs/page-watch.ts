@@ -62,7 +62,10 @@ function callWatched(
     const rearm = () => {
       clearTimeout(timer);
       const { ms, documentLimit } = typeof limit === "number" ? { ms: limit } : limit();
-      timer = setTimeout(() => reject(new PageStalled("time", `no answer within ${Math.round(ms / 1000)} s`, documentLimit)), Math.max(0, ms));
+      timer = setTimeout(
+        () => reject(new PageStalled("time", `no answer within ${Math.round(ms / 1000)} s`, documentLimit)),
+        Math.max(0, ms),
+      );
     };
     rearm();
     w.call(req, (p) => onProgress(p, rearm)).then(
@@ -79,7 +82,12 @@ function callWatched(
 }
 
 /** Analyses pages in order on the slot's worker; a stalled page is replaced by what was read of it. */
-export async function analyzePagesWatched(slot: WorkerSlot, pages: number[], limits: PageLimits, onPage?: (a: PageAnalysis) => void): Promise<PageAnalysis[]> {
+export async function analyzePagesWatched(
+  slot: WorkerSlot,
+  pages: number[],
+  limits: PageLimits,
+  onPage?: (a: PageAnalysis) => void,
+): Promise<PageAnalysis[]> {
   const done: PageAnalysis[] = [];
   let rest = pages;
   while (rest.length > 0) {
@@ -124,7 +132,15 @@ function stalledPage(n: number, layout: PageLayout | undefined, err: PageStalled
     err.cause === "time"
       ? `took longer than ${Math.round((limits.pageTimeoutMs + limits.graceMs) / 1000)} s`
       : `crashed the PDF reader (${err.message})`;
-  const empty = { page: n, width: layout?.width ?? 612, height: layout?.height ?? 792, images: [], drawings: [], textOps: 0, warnings: [] as string[] };
+  const empty = {
+    page: n,
+    width: layout?.width ?? 612,
+    height: layout?.height ?? 792,
+    images: [],
+    drawings: [],
+    textOps: 0,
+    warnings: [] as string[],
+  };
   if (layout) {
     empty.warnings.push(`page ${n}: the page ${why}: its figures are left out, its text is kept`);
     return { layout, candidates: empty, drawingCut: true, ms: limits.pageTimeoutMs + limits.graceMs };
@@ -184,12 +200,11 @@ export async function renderWatched(
       for (const it of list) out.push(drawn.get(it.key) ?? { key: it.key, error: "no image" });
     } catch (err) {
       if (!(err instanceof PageStalled)) throw err;
-      const why =
-        err.documentLimit
-          ? LATE
-          : err.cause === "time"
-            ? `drawing a figure of page ${page} took longer than ${Math.round(limitMs / 1000)} s`
-            : `drawing page ${page} crashed the PDF reader (${err.message})`;
+      const why = err.documentLimit
+        ? LATE
+        : err.cause === "time"
+          ? `drawing a figure of page ${page} took longer than ${Math.round(limitMs / 1000)} s`
+          : `drawing page ${page} crashed the PDF reader (${err.message})`;
       for (const it of list) out.push(drawn.get(it.key) ?? { key: it.key, error: why });
       await slot.replace();
     }

@@ -160,7 +160,9 @@ export async function releaseWorker(w: PdfWorker, healthy: boolean): Promise<voi
     process.memoryUsage().rss / 2 ** 20 > MAX_RSS_FOR_IDLE_MB;
   if (process.env.LONGDOC_DEBUG) {
     const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
-    process.stderr.write(`[pool] release: healthy ${healthy}, ${w.opens} documents, heap ${w.heapAfterCloseMb} MB, rss ${rss} MB, ${idle.length} idle\n`);
+    process.stderr.write(
+      `[pool] release: healthy ${healthy}, ${w.opens} documents, heap ${w.heapAfterCloseMb} MB, rss ${rss} MB, ${idle.length} idle\n`,
+    );
   }
   if (!healthy || !w.alive || worn || idle.length >= MAX_IDLE) {
     await w.terminate();

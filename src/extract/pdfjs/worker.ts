@@ -140,7 +140,15 @@ async function handle(req: WorkerRequest): Promise<void> {
           const data = new Uint8Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
           const warnings = (r as { warnings?: string[] }).warnings;
           const minTextPx = r.minTextPx ? { minTextPx: r.minTextPx } : {};
-          const done: RenderedItem = { key: item.key, data, mime: r.mime, width: r.width, height: r.height, ...(warnings?.length ? { warnings } : {}), ...minTextPx };
+          const done: RenderedItem = {
+            key: item.key,
+            data,
+            mime: r.mime,
+            width: r.width,
+            height: r.height,
+            ...(warnings?.length ? { warnings } : {}),
+            ...minTextPx,
+          };
           send({ op: "figure", item: done }, [data.buffer as ArrayBuffer]);
         } catch (err) {
           send({ op: "figure", item: { key: item.key, error: oneLine((err as Error)?.message ?? String(err)) } });
@@ -196,8 +204,13 @@ async function analyzePage(n: number, timeoutMs: number, maxOps: number): Promis
     let candidates;
     if (cut) {
       candidates = emptyCandidates(n, layout.width, layout.height);
-      const why = cut === "time" ? `took longer than ${Math.round(timeoutMs / 1000)} s to draw` : `has more than ${maxOps.toLocaleString("en")} drawing operations`;
-      candidates.warnings.push(`page ${n}: the page ${why} (its drawing loops or explodes): its figures are left out, the text read so far is kept`);
+      const why =
+        cut === "time"
+          ? `took longer than ${Math.round(timeoutMs / 1000)} s to draw`
+          : `has more than ${maxOps.toLocaleString("en")} drawing operations`;
+      candidates.warnings.push(
+        `page ${n}: the page ${why} (its drawing loops or explodes): its figures are left out, the text read so far is kept`,
+      );
       return { layout, candidates, drawingCut: true };
     }
     try {

@@ -13,9 +13,7 @@ export interface ChatBody {
   [extra: string]: unknown;
 }
 
-export type ChatContentPart =
-  | { type: "text"; text: string }
-  | { type: "image_url"; image_url: string | { url: string } };
+export type ChatContentPart = { type: "text"; text: string } | { type: "image_url"; image_url: string | { url: string } };
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

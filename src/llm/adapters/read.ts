@@ -71,7 +71,10 @@ function readUsage(u: unknown): AnswerUsage | null {
   const prompt = Number(u.prompt_tokens);
   const completion = Number(u.completion_tokens);
   if (!Number.isFinite(prompt) && !Number.isFinite(completion)) return null;
-  const usage: AnswerUsage = { promptTokens: Number.isFinite(prompt) ? prompt : 0, completionTokens: Number.isFinite(completion) ? completion : 0 };
+  const usage: AnswerUsage = {
+    promptTokens: Number.isFinite(prompt) ? prompt : 0,
+    completionTokens: Number.isFinite(completion) ? completion : 0,
+  };
   if (typeof u.cost === "number" && Number.isFinite(u.cost)) usage.costUSD = u.cost;
   return usage;
 }
@@ -82,7 +85,11 @@ export function errorOf(body: unknown): ErrorInfo | null {
   const e = body.error;
   if (isObj(e)) {
     const message = typeof e.message === "string" ? e.message : JSON.stringify(e);
-    const info: ErrorInfo = { message, code: (e.code as string | number | undefined) ?? undefined, type: typeof e.type === "string" ? e.type : undefined };
+    const info: ErrorInfo = {
+      message,
+      code: (e.code as string | number | undefined) ?? undefined,
+      type: typeof e.type === "string" ? e.type : undefined,
+    };
     if (typeof e.n_prompt_tokens === "number") info.promptTokens = e.n_prompt_tokens;
     if (typeof e.n_ctx === "number") info.contextTokens = e.n_ctx;
     // OpenRouter wraps the host's own error in metadata.raw; its message says more
@@ -92,7 +99,11 @@ export function errorOf(body: unknown): ErrorInfo | null {
   }
   if (typeof e === "string") return { message: e };
   if (body.object === "error" && typeof body.message === "string") {
-    return { message: body.message, code: (body.code as string | number | undefined) ?? undefined, type: typeof body.type === "string" ? body.type : undefined };
+    return {
+      message: body.message,
+      code: (body.code as string | number | undefined) ?? undefined,
+      type: typeof body.type === "string" ? body.type : undefined,
+    };
   }
   if (body.detail !== undefined && !("choices" in body)) {
     return { message: typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail) };
@@ -109,7 +120,14 @@ export function errorOfText(raw: string | null, fallback: string): ErrorInfo {
     } catch {
       /* not JSON: a proxy's HTML page, say */
     }
-    return { message: raw.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 300) || fallback };
+    return {
+      message:
+        raw
+          .replace(/<[^>]+>/g, " ")
+          .replace(/\s+/g, " ")
+          .trim()
+          .slice(0, 300) || fallback,
+    };
   }
   return { message: fallback };
 }

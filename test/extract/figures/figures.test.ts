@@ -119,16 +119,28 @@ describe("selectFigures", () => {
       [layout(1, [], false), layout(2, broken, false), layout(3, [], false)],
     );
     // no text anywhere to measure: the scan's text is assumed at body size (10 pt): 12 px at 792·12/10
-    expect(figs[0]).toEqual([{ bbox: [0, 0, 612, 792], kind: "page-scan", captionLines: [], sourceScale: 2.7777777777777777, minTextPx: 951 }]);
+    expect(figs[0]).toEqual([
+      { bbox: [0, 0, 612, 792], kind: "page-scan", captionLines: [], sourceScale: 2.7777777777777777, minTextPx: 951 },
+    ]);
     expect(figs[1].map((f) => f.kind)).toEqual(["page-scan"]);
     expect(figs[2]).toEqual([]);
   });
 
   it("records the size at which a figure's smallest label is 12 px high", () => {
-    const chart = { bbox: [100, 100, 400, 300] as [number, number, number, number], paths: 60, segments: 400, shapedPaths: 50, rulePaths: 10, filledPaths: 30, inkArea: 20000 };
+    const chart = {
+      bbox: [100, 100, 400, 300] as [number, number, number, number],
+      paths: 60,
+      segments: 400,
+      shapedPaths: 50,
+      rulePaths: 10,
+      filledPaths: 30,
+      inkArea: 20000,
+    };
     // tick labels of 5 pt inside the chart; body text of 10 pt below it does not count
     const labels = [line("0 10 20 30", [110, 280, 300, 285], 5), line("Trips per day", [110, 110, 200, 118], 8)];
-    const body = Array.from({ length: 6 }, (_, i) => line("running text of the report in ten point type here", [72, 500 + i * 14, 540, 510 + i * 14], 10));
+    const body = Array.from({ length: 6 }, (_, i) =>
+      line("running text of the report in ten point type here", [72, 500 + i * 14, 540, 510 + i * 14], 10),
+    );
     const [figs] = selectFigures([page(1, { drawings: [chart] })], [layout(1, [...labels, ...body])]);
     expect(figs).toHaveLength(1);
     const side = Math.max(figs[0].bbox[2] - figs[0].bbox[0], figs[0].bbox[3] - figs[0].bbox[1]);
@@ -139,8 +151,24 @@ describe("selectFigures", () => {
   });
 
   it("keeps vector charts and skips ruled tables full of text", () => {
-    const chart = { bbox: [100, 100, 400, 300] as [number, number, number, number], paths: 60, segments: 400, shapedPaths: 50, rulePaths: 10, filledPaths: 30, inkArea: 20000 };
-    const table = { bbox: [100, 400, 500, 600] as [number, number, number, number], paths: 12, segments: 48, shapedPaths: 0, rulePaths: 12, filledPaths: 0, inkArea: 400 };
+    const chart = {
+      bbox: [100, 100, 400, 300] as [number, number, number, number],
+      paths: 60,
+      segments: 400,
+      shapedPaths: 50,
+      rulePaths: 10,
+      filledPaths: 30,
+      inkArea: 20000,
+    };
+    const table = {
+      bbox: [100, 400, 500, 600] as [number, number, number, number],
+      paths: 12,
+      segments: 48,
+      shapedPaths: 0,
+      rulePaths: 12,
+      filledPaths: 0,
+      inkArea: 400,
+    };
     const cells = Array.from({ length: 10 }, (_, i) => line(`cell ${i} with some words in it`, [105, 405 + i * 19, 495, 420 + i * 19]));
     const [figs] = selectFigures([page(1, { drawings: [chart, table] })], [layout(1, cells)]);
     expect(figs).toHaveLength(1);
@@ -222,8 +250,14 @@ describe("selectFigures: labels and captioned tables", () => {
 
 describe("figurePixelSize", () => {
   it("fits the longest side and never upscales raster past its source", () => {
-    expect(figurePixelSize({ bbox: [0, 0, 600, 300], kind: "vector", captionLines: [] }, { maxSide: 1540 })).toEqual({ width: 1540, height: 770 });
-    expect(figurePixelSize({ bbox: [0, 0, 200, 100], kind: "raster", captionLines: [], sourceScale: 2 }, { maxSide: 1540 })).toEqual({ width: 400, height: 200 });
+    expect(figurePixelSize({ bbox: [0, 0, 600, 300], kind: "vector", captionLines: [] }, { maxSide: 1540 })).toEqual({
+      width: 1540,
+      height: 770,
+    });
+    expect(figurePixelSize({ bbox: [0, 0, 200, 100], kind: "raster", captionLines: [], sourceScale: 2 }, { maxSide: 1540 })).toEqual({
+      width: 400,
+      height: 200,
+    });
   });
 });
 
@@ -266,7 +300,10 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
   it("amt_handbook_sample.pdf: 18 fragments make exactly the 2 captioned figures", async () => {
     const ex = await run("real/amt_handbook_sample.pdf");
     const figs = figureBlocks(ex.document);
-    expect(figs.map((f) => f.caption).sort()).toEqual(["Figure 7-26. Self-locking nuts.", "Figure 7-27. Stainless steel self-locking nut."]);
+    expect(figs.map((f) => f.caption).sort()).toEqual([
+      "Figure 7-26. Self-locking nuts.",
+      "Figure 7-27. Stainless steel self-locking nut.",
+    ]);
     await checkImages("amt", ex);
   }, 120_000);
 
@@ -281,7 +318,11 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     const ex = await run("real/normal_4pages.pdf");
     expect(perPage(pictures(ex))).toEqual({ 1: 2, 4: 1 });
     // the shaded title band is text, not a picture; the ruled "[표 1]" is a table
-    expect(figureBlocks(ex.document).filter((f) => f.kind === "table").map((f) => f.caption)).toEqual(["[표 1] 감염병예방법 제2조제2호 개정전·후 비교"]);
+    expect(
+      figureBlocks(ex.document)
+        .filter((f) => f.kind === "table")
+        .map((f) => f.caption),
+    ).toEqual(["[표 1] 감염병예방법 제2조제2호 개정전·후 비교"]);
     await checkImages("n4", ex);
   }, 120_000);
 
@@ -293,7 +334,9 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     const found = perPage(pictures(ex));
     for (const [page, n] of Object.entries(found)) expect(n, `page ${page}`).toBeLessThanOrEqual(docling[Number(page)] ?? 0);
     expect(pictures(ex).length).toBeGreaterThanOrEqual(14);
-    const tables = figureBlocks(ex.document).filter((f) => f.kind === "table").map((f) => /^Table (\d+-\d+)/.exec(f.caption ?? "")?.[1]);
+    const tables = figureBlocks(ex.document)
+      .filter((f) => f.kind === "table")
+      .map((f) => /^Table (\d+-\d+)/.exec(f.caption ?? "")?.[1]);
     expect(tables).toEqual(["2-1", "2-2", "3-1", "3-2"]);
     await checkImages("redp", ex);
   }, 180_000);
@@ -302,13 +345,21 @@ describe.skipIf(!hasCorpus)("figures on the real corpus (through extract)", () =
     const ex = await run("real/tracemonkey.pdf");
     const figs = figureBlocks(ex.document);
     const numbers = figs.map((f) => /^Figure (\d+)\./.exec(f.caption ?? "")?.[1]).map(Number);
-    for (const n of [2, 5, 6, 7, 8, 9, 10, 11, 12]) expect(numbers.filter((x) => x === n), `Figure ${n}`).toHaveLength(1);
+    for (const n of [2, 5, 6, 7, 8, 9, 10, 11, 12])
+      expect(
+        numbers.filter((x) => x === n),
+        `Figure ${n}`,
+      ).toHaveLength(1);
     // nothing uncaptioned: an uncaptioned region there would be a fragment
     expect(figs.every((f) => f.caption)).toBe(true);
     // Figure 9 is a table whose first two columns are set only a little over a word space apart
     const tags = figs.find((f) => f.caption?.startsWith("Figure 9."));
     expect(tags?.kind).toBe("table");
-    expect(tags?.text?.split("\n").slice(0, 3)).toEqual(["| Tag | JS Type | Description |", "| --- | --- | --- |", "| xx1 | number | 31-bit integer representation |"]);
+    expect(tags?.text?.split("\n").slice(0, 3)).toEqual([
+      "| Tag | JS Type | Description |",
+      "| --- | --- | --- |",
+      "| xx1 | number | 31-bit integer representation |",
+    ]);
     await checkImages("tm", ex);
   }, 180_000);
 

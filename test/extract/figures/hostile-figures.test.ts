@@ -67,7 +67,15 @@ describe("figures that are one gradient or one shape", () => {
 
 describe("limitTilingPattern", () => {
   const ir = (bbox: number[], xstep: number, ystep: number, inner: unknown[] = []) => [
-    "TilingPattern", null, { fnArray: inner.map(() => 0), argsArray: inner }, [1, 0, 0, 1, 0, 0], bbox, xstep, ystep, 1, 1,
+    "TilingPattern",
+    null,
+    { fnArray: inner.map(() => 0), argsArray: inner },
+    [1, 0, 0, 1, 0, 0],
+    bbox,
+    xstep,
+    ystep,
+    1,
+    1,
   ];
 
   it("draws one step of a cell that would be copied millions of times", () => {

@@ -65,7 +65,12 @@ describe("JPEG page scans decoded with shrink-on-load", () => {
     await outlines.beforeRender();
     const page = await doc.getPage(1);
     const before = decodes;
-    const region = { bbox: [0, 0, A4.width, A4.height] as [number, number, number, number], kind: "page-scan" as const, captionLines: [], sourceScale: 2067 / A4.width };
+    const region = {
+      bbox: [0, 0, A4.width, A4.height] as [number, number, number, number],
+      kind: "page-scan" as const,
+      captionLines: [],
+      sourceScale: 2067 / A4.width,
+    };
     const r = await renderFigure(page, region, { maxSide: 1540 });
     expect(decodes).toBeGreaterThan(before);
     expect([r.width, r.height]).toEqual([1089, 1540]);

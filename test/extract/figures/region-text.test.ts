@@ -19,8 +19,26 @@ function line(y: number, cells: Part[], pieces?: Part[]): TextLine {
 
 describe("figureText table columns", () => {
   it("splits a table's column where every row leaves a narrow gutter", () => {
-    const rows: Array<[string, string, string]> = [["Tag", "Type", "Description"], ["xx1", "number", "an integer"], ["000", "object", "a pointer"], ["010", "string", "a string"]];
-    const lines = rows.map(([a, b, c], i) => line(100 + i * 12, [[`${a} ${b}`, 100, 150], [c, 170, 240]], [[a, 100, 115], [b, 126, 150], [c, 170, 240]]));
+    const rows: Array<[string, string, string]> = [
+      ["Tag", "Type", "Description"],
+      ["xx1", "number", "an integer"],
+      ["000", "object", "a pointer"],
+      ["010", "string", "a string"],
+    ];
+    const lines = rows.map(([a, b, c], i) =>
+      line(
+        100 + i * 12,
+        [
+          [`${a} ${b}`, 100, 150],
+          [c, 170, 240],
+        ],
+        [
+          [a, 100, 115],
+          [b, 126, 150],
+          [c, 170, 240],
+        ],
+      ),
+    );
     expect(figureText(lines, 10)).toEqual({
       table: true,
       text: "| Tag | Type | Description |\n| --- | --- | --- |\n| xx1 | number | an integer |\n| 000 | object | a pointer |\n| 010 | string | a string |",
@@ -29,17 +47,63 @@ describe("figureText table columns", () => {
 
   it("keeps a column whole when one row crosses the narrow gutter", () => {
     const lines = [
-      line(100, [["Tag Type", 100, 150], ["Description", 170, 240]], [["Tag", 100, 115], ["Type", 126, 150], ["Description", 170, 240]]),
-      line(112, [["a long first cell", 100, 150], ["an integer", 170, 240]]),
-      line(124, [["000 object", 100, 150], ["a pointer", 170, 240]], [["000", 100, 115], ["object", 126, 150], ["a pointer", 170, 240]]),
-      line(136, [["010 string", 100, 150], ["a string", 170, 240]], [["010", 100, 115], ["string", 126, 150], ["a string", 170, 240]]),
+      line(
+        100,
+        [
+          ["Tag Type", 100, 150],
+          ["Description", 170, 240],
+        ],
+        [
+          ["Tag", 100, 115],
+          ["Type", 126, 150],
+          ["Description", 170, 240],
+        ],
+      ),
+      line(112, [
+        ["a long first cell", 100, 150],
+        ["an integer", 170, 240],
+      ]),
+      line(
+        124,
+        [
+          ["000 object", 100, 150],
+          ["a pointer", 170, 240],
+        ],
+        [
+          ["000", 100, 115],
+          ["object", 126, 150],
+          ["a pointer", 170, 240],
+        ],
+      ),
+      line(
+        136,
+        [
+          ["010 string", 100, 150],
+          ["a string", 170, 240],
+        ],
+        [
+          ["010", 100, 115],
+          ["string", 126, 150],
+          ["a string", 170, 240],
+        ],
+      ),
     ];
     expect(figureText(lines, 10)?.text.split("\n")[0]).toBe("| Tag Type | Description |");
   });
 
   it("never makes a table from the narrow pieces alone", () => {
     // label rows whose wide gaps make no grid: the finer pieces would, but they are not used
-    const lines = [0, 1, 2, 3].map((i) => line(100 + i * 12, [[`Trace ${i} Number Closed`, 100, 240]], [[`Trace ${i}`, 100, 130], ["Number", 140, 175], ["Closed", 185, 240]]));
+    const lines = [0, 1, 2, 3].map((i) =>
+      line(
+        100 + i * 12,
+        [[`Trace ${i} Number Closed`, 100, 240]],
+        [
+          [`Trace ${i}`, 100, 130],
+          ["Number", 140, 175],
+          ["Closed", 185, 240],
+        ],
+      ),
+    );
     expect(figureText(lines, 10)?.table).toBe(false);
   });
 });

@@ -32,8 +32,11 @@ async function drawnPage(i: number): Promise<Buffer> {
   const bits = packBilevel(data, info.width, info.height);
   const rowBytes = (info.width + 7) >> 3;
   const grey = Buffer.alloc(info.width * info.height);
-  for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) grey[y * info.width + x] = bits[y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
-  return sharp(grey, { raw: { width: info.width, height: info.height, channels: 1 } }).png().toBuffer();
+  for (let y = 0; y < info.height; y++)
+    for (let x = 0; x < info.width; x++) grey[y * info.width + x] = bits[y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
+  return sharp(grey, { raw: { width: info.width, height: info.height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** mean absolute grey difference of two images brought to the same small size */
@@ -82,7 +85,12 @@ describe("a 600 dpi black-and-white Flate scan", () => {
       const drawn = await drawnPage(0);
       const got = await difference(r.data, drawn);
       // a blank page or the page upside down is far off; the page itself differs by resampling only
-      const blank = await difference(await sharp({ create: { width: 100, height: 141, channels: 3, background: "white" } }).png().toBuffer(), drawn);
+      const blank = await difference(
+        await sharp({ create: { width: 100, height: 141, channels: 3, background: "white" } })
+          .png()
+          .toBuffer(),
+        drawn,
+      );
       const flipped = await difference(await sharp(r.data).flip().toBuffer(), drawn);
       expect(got).toBeLessThan(blank / 3);
       expect(got).toBeLessThan(flipped / 2);

@@ -18,7 +18,13 @@ function listOf(ops: Op[], lastChunk = true): CullOperatorList {
 }
 /** runs the filter over every operator in order, as pdf.js does; returns the dropped indices */
 function droppedIn(list: CullOperatorList): number[] {
-  const cull = cullOffCanvasText(() => list, () => font, device, 100, 100);
+  const cull = cullOffCanvasText(
+    () => list,
+    () => font,
+    device,
+    100,
+    100,
+  );
   const out: number[] = [];
   for (let i = 0; i < list.fnArray.length; i++) if (!cull.filter(i)) out.push(i);
   expect(cull.dropped).toBe(out.length);
@@ -55,9 +61,17 @@ describe("cullOffCanvasText: which text runs pdf.js may skip", () => {
   it("follows transforms and forms: text moved onto the canvas is kept", () => {
     const inForm = listOf([
       [OPS.paintFormXObjectBegin, [[1, 0, 0, 1, 0, -350], null]],
-      bt, tf, at(10, 400), tj(), et,
+      bt,
+      tf,
+      at(10, 400),
+      tj(),
+      et,
       [OPS.paintFormXObjectEnd, []],
-      bt, tf, at(10, 400), tj(), et,
+      bt,
+      tf,
+      at(10, 400),
+      tj(),
+      et,
     ]);
     expect(droppedIn(inForm)).toEqual([10]);
     const restored = listOf([[OPS.save, null], [OPS.transform, [1, 0, 0, 1, 0, -350]], [OPS.restore, null], bt, tf, at(10, 400), tj(), et]);
@@ -66,7 +80,11 @@ describe("cullOffCanvasText: which text runs pdf.js may skip", () => {
 
   it("keeps a segment whose end has not arrived yet, and everything from the first annotation on", () => {
     expect(droppedIn(listOf([bt, tf, at(10, 400), tj()], false))).toEqual([]);
-    expect(droppedIn(listOf([[OPS.beginAnnotation, ["a1", [0, 0, 1, 1], [1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 0, 0], false]], bt, tf, at(10, 400), tj(), et]))).toEqual([]);
+    expect(
+      droppedIn(
+        listOf([[OPS.beginAnnotation, ["a1", [0, 0, 1, 1], [1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 0, 0], false]], bt, tf, at(10, 400), tj(), et]),
+      ),
+    ).toEqual([]);
   });
 });
 

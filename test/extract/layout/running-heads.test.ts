@@ -12,7 +12,13 @@ import { findRunningHeads } from "../../../src/extract/layout/running-heads.js";
 import type { PageLayout, TextLine } from "../../../src/extract/types.js";
 import type { DocumentModel } from "../../../src/model/document.js";
 
-const line = (text: string, y: number, size: number): TextLine => ({ text, bbox: [72, y, 400, y + size], fontSize: size, bold: false, fontName: "F" });
+const line = (text: string, y: number, size: number): TextLine => ({
+  text,
+  bbox: [72, y, 400, y + size],
+  fontSize: size,
+  bold: false,
+  fontName: "F",
+});
 
 function page(n: number, top: TextLine, bottom?: TextLine): PageLayout {
   const body = Array.from({ length: 20 }, (_, i) => line(`body text of page ${n}, line ${i}, set in the ten point face`, 200 + i * 14, 10));

@@ -28,7 +28,8 @@ beforeAll(async () => {
   md = renderDocumentMarkdown(doc);
 }, 60_000);
 
-const figures = () => doc.pages.flatMap((p) => p.blocks.filter((b): b is FigureBlock => b.type === "figure").map((b) => ({ ...b, page: p.number })));
+const figures = () =>
+  doc.pages.flatMap((p) => p.blocks.filter((b): b is FigureBlock => b.type === "figure").map((b) => ({ ...b, page: p.number })));
 
 describe("text-cases fixture", () => {
   let tmp: string;
@@ -40,7 +41,9 @@ describe("text-cases fixture", () => {
 
   it("regenerates byte-identical", () => {
     expect(readFileSync(join(tmp, "text-cases.pdf")).equals(readFileSync(pdf))).toBe(true);
-    expect(readFileSync(join(tmp, "text-cases.truth.json"), "utf8")).toBe(readFileSync(join(repoRoot, "fixtures", "text-cases.truth.json"), "utf8"));
+    expect(readFileSync(join(tmp, "text-cases.truth.json"), "utf8")).toBe(
+      readFileSync(join(repoRoot, "fixtures", "text-cases.truth.json"), "utf8"),
+    );
   });
 });
 
@@ -76,7 +79,11 @@ describe("text inside figures", () => {
     const { page, caption, rows } = truth.narrowTable;
     const table = figures().find((b) => b.page === page && b.caption === caption);
     expect(table?.kind).toBe("table");
-    const want = [`| ${rows[0].join(" | ")} |`, `|${rows[0].map(() => " --- ").join("|")}|`, ...rows.slice(1).map((r) => `| ${r.join(" | ")} |`)].join("\n");
+    const want = [
+      `| ${rows[0].join(" | ")} |`,
+      `|${rows[0].map(() => " --- ").join("|")}|`,
+      ...rows.slice(1).map((r) => `| ${r.join(" | ")} |`),
+    ].join("\n");
     expect(table!.text).toBe(want);
   });
 
@@ -116,7 +123,13 @@ describe("text pdf.js returns is kept", () => {
     const layout: PageLayout = { number: 4, width: 600, height: 800, lines, textLayer: true };
     const kept = lines.slice(0, 3).map((l) => ({ type: "paragraph" as const, text: l.text }));
     expect(textLossWarning(layout, kept, new Set())).toMatch(/^page 4: extraction kept \d+ of the \d+ characters/);
-    expect(textLossWarning(layout, lines.map((l) => ({ type: "paragraph" as const, text: l.text })), new Set())).toBeUndefined();
+    expect(
+      textLossWarning(
+        layout,
+        lines.map((l) => ({ type: "paragraph" as const, text: l.text })),
+        new Set(),
+      ),
+    ).toBeUndefined();
     // running heads are accounted for
     expect(textLossWarning(layout, kept, new Set([3, 4, 5, 6, 7, 8, 9]))).toBeUndefined();
   });
@@ -125,7 +138,10 @@ describe("text pdf.js returns is kept", () => {
 describe("right-to-left text", () => {
   it("puts mixed Arabic/Latin lines in logical order and reads the right column first", () => {
     const page = doc.pages.find((p) => p.blocks.some((b) => b.type !== "figure" && /[\u0600-\u06ff]/u.test(b.text)))!;
-    const texts = page.blocks.filter((b) => b.type !== "figure").map((b) => norm(b.text)).filter((t) => /[\u0600-\u06ff]/u.test(t));
+    const texts = page.blocks
+      .filter((b) => b.type !== "figure")
+      .map((b) => norm(b.text))
+      .filter((t) => /[\u0600-\u06ff]/u.test(t));
     expect(texts).toEqual(truth.rtlLines.map(norm));
   });
 
@@ -135,7 +151,10 @@ describe("right-to-left text", () => {
 });
 
 describe("headings", () => {
-  const headings = () => doc.pages.flatMap((p) => p.blocks.filter((b) => b.type === "heading").map((b) => ({ ...(b as { text: string; level: number }), page: p.number })));
+  const headings = () =>
+    doc.pages.flatMap((p) =>
+      p.blocks.filter((b) => b.type === "heading").map((b) => ({ ...(b as { text: string; level: number }), page: p.number })),
+    );
 
   it("finds numbered, bold body-size and large headings with recall and precision of at least 0.85", () => {
     const got = headings();

@@ -19,7 +19,11 @@ function hasPdftotext(): boolean {
 const withTool = hasPdftotext();
 if (!withTool) console.warn("[longdoc tests] pdftotext not installed: the text-kept corpus test is skipped");
 
-const letters = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+const letters = (s: string) =>
+  s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 
 function keptShare(pdfPath: string, markdown: string): { kept: number; total: number; missing: string[] } {
   const reference = execFileSync("pdftotext", [pdfPath, "-"], { maxBuffer: 1 << 28 }).toString();

@@ -4,7 +4,9 @@ import type { DocumentModel } from "../../../src/model/document.js";
 import { corpusFile, hasCorpus } from "../../support/paths.js";
 
 const paragraphs = (doc: DocumentModel, page?: number) =>
-  doc.pages.filter((p) => page === undefined || p.number === page).flatMap((p) => p.blocks.flatMap((b) => (b.type === "paragraph" ? [b.text] : [])));
+  doc.pages
+    .filter((p) => page === undefined || p.number === page)
+    .flatMap((p) => p.blocks.flatMap((b) => (b.type === "paragraph" ? [b.text] : [])));
 const headings = (doc: DocumentModel) => doc.pages.flatMap((p) => p.blocks.flatMap((b) => (b.type === "heading" ? [b] : [])));
 const allText = (doc: DocumentModel, page?: number) =>
   doc.pages
@@ -52,8 +54,12 @@ describe.skipIf(!hasCorpus)("text extraction on the corpus", () => {
 
   it("finishes the sentence that crosses p. 2's column break before the listing and figures set above its second half", () => {
     const blocks = tracemonkey.pages[1].blocks;
-    const sentence = blocks.findIndex((b) => b.type === "paragraph" && b.text.includes("we evaluate our dynamic compiler based on a set of industry benchmarks."));
-    const listing = blocks.findIndex((b) => b.type === "paragraph" && b.text.includes("\n") && b.text.includes("for (var i = 2; i < 100; ++i)"));
+    const sentence = blocks.findIndex(
+      (b) => b.type === "paragraph" && b.text.includes("we evaluate our dynamic compiler based on a set of industry benchmarks."),
+    );
+    const listing = blocks.findIndex(
+      (b) => b.type === "paragraph" && b.text.includes("\n") && b.text.includes("for (var i = 2; i < 100; ++i)"),
+    );
     expect(sentence).toBeGreaterThan(-1);
     expect(listing).toBeGreaterThan(sentence);
   });
@@ -72,7 +78,9 @@ describe.skipIf(!hasCorpus)("text extraction on the corpus", () => {
 
   it("reads multi-column.pdf left column before right and keeps the abstract whole", () => {
     const text = allText(multiColumn, 1);
-    const abstract = paragraphs(multiColumn, 1).find((p) => p.startsWith("Open-domain question answering relies on efficient passage retrieval"));
+    const abstract = paragraphs(multiColumn, 1).find((p) =>
+      p.startsWith("Open-domain question answering relies on efficient passage retrieval"),
+    );
     expect(abstract).toContain("by a simple dual");
     expect(abstract).toContain("benchmarks.");
     const introLeft = text.indexOf("Open-domain question answering (QA) (Voorhees, 1999) is a task");

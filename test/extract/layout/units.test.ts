@@ -44,10 +44,13 @@ describe("reading order", () => {
   });
   it("reads a full-width block between two-column parts in place", () => {
     const lines: TextLine[] = [
-      line("A1", 50, 100, 290), line("B1", 305, 100, 545),
-      line("A2", 50, 112, 290), line("B2", 305, 112, 545),
+      line("A1", 50, 100, 290),
+      line("B1", 305, 100, 545),
+      line("A2", 50, 112, 290),
+      line("B2", 305, 112, 545),
       line("Wide", 50, 150, 545),
-      line("C1", 50, 190, 290), line("D1", 305, 190, 545),
+      line("C1", 50, 190, 290),
+      line("D1", 305, 190, 545),
     ];
     expect(readingOrder(lines, 10).map((o) => o.item.text)).toEqual(["A1", "A2", "B1", "B2", "Wide", "C1", "D1"]);
   });
@@ -106,7 +109,16 @@ describe("document.md", () => {
           blocks: [
             { type: "heading", level: 2, text: "Results" },
             { type: "paragraph", text: "1. Not a list" },
-            { type: "figure", id: "p3-f1", kind: "vector", bbox: [0, 0, 1, 1], caption: "Figure 1. A chart", file: "figures/p3-f1.png", width: 10, height: 10 },
+            {
+              type: "figure",
+              id: "p3-f1",
+              kind: "vector",
+              bbox: [0, 0, 1, 1],
+              caption: "Figure 1. A chart",
+              file: "figures/p3-f1.png",
+              width: 10,
+              height: 10,
+            },
           ],
         },
       ],

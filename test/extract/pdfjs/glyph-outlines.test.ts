@@ -31,9 +31,7 @@ async function labelInk(prepare: (page: Awaited<ReturnType<typeof open>>["page"]
   for (const item of text.items) {
     if (!("str" in item) || !chart.innerText.includes(item.str)) continue;
     const [x, baseline] = [item.transform[4], pageHeight - item.transform[5]];
-    const box = [x, baseline - item.height * 0.75, x + item.width, baseline].map((v, i) =>
-      Math.round((v - chart.bbox[i % 2]) * scale),
-    );
+    const box = [x, baseline - item.height * 0.75, x + item.width, baseline].map((v, i) => Math.round((v - chart.bbox[i % 2]) * scale));
     let dark = 0;
     for (let py = Math.max(0, box[1]); py < Math.min(info.height, box[3]); py++) {
       for (let px = Math.max(0, box[0]); px < Math.min(info.width, box[2]); px++) if (data[py * info.width + px] < 160) dark++;

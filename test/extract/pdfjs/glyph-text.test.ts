@@ -54,7 +54,12 @@ async function compareWithPdfjs(file: string, data = new Uint8Array(readFileSync
         continue;
       }
       const content = await page.getTextContent();
-      const ref = content.items.filter((it) => "str" in it && it.str !== "") as { str: string; width: number; transform: number[]; fontName: string }[];
+      const ref = content.items.filter((it) => "str" in it && it.str !== "") as {
+        str: string;
+        width: number;
+        transform: number[];
+        fontName: string;
+      }[];
       const got = mine.filter((it) => it.str !== "");
       out.items += got.length;
       if (ref.length !== got.length) out.mismatches.push(`page ${n}: ${ref.length} items from pdf.js, ${got.length} from glyphs`);
@@ -62,7 +67,12 @@ async function compareWithPdfjs(file: string, data = new Uint8Array(readFileSync
         const a = ref[i];
         const b = got[i];
         const near = (x: number, y: number) => Math.abs(x - y) < 0.01;
-        if (a.str !== b.str || a.fontName !== b.fontName || !near(a.width, b.width) || a.transform.some((v, k) => !near(v, b.transform[k]))) {
+        if (
+          a.str !== b.str ||
+          a.fontName !== b.fontName ||
+          !near(a.width, b.width) ||
+          a.transform.some((v, k) => !near(v, b.transform[k]))
+        ) {
           out.mismatches.push(`page ${n} item ${i}: ${JSON.stringify(a.str)} vs ${JSON.stringify(b.str)}`);
         }
       }
@@ -162,12 +172,16 @@ describe.skipIf(!hasCorpus)("text items from operator-list glyphs on the corpus"
     "edge/annotation-link-text-popup.pdf",
     "edge/bug1947248_forms.pdf",
     "edge/noembed-eucjp.pdf",
-  ])("equal pdf.js's text content on %s", async (rel) => {
-    const r = await compareWithPdfjs(corpusFile(rel));
-    // a page or two may go back to pdf.js (a Type3 font in a chart); most are read from glyphs
-    expect(r.fallbacks).toBeLessThan(Math.max(1, r.pages / 4));
-    expect(r.mismatches).toEqual([]);
-  }, 60_000);
+  ])(
+    "equal pdf.js's text content on %s",
+    async (rel) => {
+      const r = await compareWithPdfjs(corpusFile(rel));
+      // a page or two may go back to pdf.js (a Type3 font in a chart); most are read from glyphs
+      expect(r.fallbacks).toBeLessThan(Math.max(1, r.pages / 4));
+      expect(r.mismatches).toEqual([]);
+    },
+    60_000,
+  );
 
   it("hands vertical writing and Type3 fonts back to pdf.js", async () => {
     for (const rel of ["edge/issue11555.pdf", "edge/bug1011159.pdf"]) {

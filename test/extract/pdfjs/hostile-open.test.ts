@@ -28,7 +28,9 @@ describe("opening what can be opened", () => {
   });
 
   it("still refuses the empty owner password's file when a wrong password is given", async () => {
-    await expect(extract(join(dir, "empty-owner-password.pdf"), { render: false, password: "wrong" })).rejects.toBeInstanceOf(EncryptedError);
+    await expect(extract(join(dir, "empty-owner-password.pdf"), { render: false, password: "wrong" })).rejects.toBeInstanceOf(
+      EncryptedError,
+    );
   });
 
   it("opens a file whose attachments alone are encrypted, with a warning", async () => {

@@ -15,7 +15,8 @@ import { repoRoot } from "../../support/paths.js";
 const dir = join(repoRoot, "fixtures", "hostile");
 const truthOf = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.truth.json`), "utf8")) as Truth;
 const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-const pageWords = (blocks: Array<{ type: string }>) => new Set(words(blocks.map((b) => ("text" in b ? String(b.text ?? "") : "")).join(" ")));
+const pageWords = (blocks: Array<{ type: string }>) =>
+  new Set(words(blocks.map((b) => ("text" in b ? String(b.text ?? "") : "")).join(" ")));
 
 const tmp = mkdtempSync(join(tmpdir(), "longdoc-hostile-time-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,7 +27,10 @@ function bombInTheMiddle(): string {
   const font = pdf.add(HELVETICA);
   let below = pdf.stream("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] >>", "0 0 1 rg 0 0 10 10 re f\n");
   for (let level = 1; level <= 30; level++) {
-    below = pdf.stream(`<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /XObject << /F ${below} 0 R >> >> >>`, "/F Do /F Do\n");
+    below = pdf.stream(
+      `<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /XObject << /F ${below} 0 R >> >> >>`,
+      "/F Do /F Do\n",
+    );
   }
   const pages = [1, 2, 3].map((n) => {
     const text = textLines([{ text: `Page ${n} says hello from paragraph number ${n}`, x: 72, y: 100 }], 842);

@@ -28,7 +28,10 @@ function heapBombInTheMiddle(): string {
   const font = pdf.add(HELVETICA);
   let below = pdf.stream("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] >>", "0 0 1 rg 0 0 10 10 re f\n");
   for (let level = 1; level <= 30; level++) {
-    below = pdf.stream(`<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /XObject << /F ${below} 0 R >> >> >>`, "/F Do /F Do\n");
+    below = pdf.stream(
+      `<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /XObject << /F ${below} 0 R >> >> >>`,
+      "/F Do /F Do\n",
+    );
   }
   const pages = [1, 2, 3].map((n) => {
     const text = textLines([{ text: `Page ${n} says hello from paragraph number ${n}`, x: 72, y: 100 }], 842);

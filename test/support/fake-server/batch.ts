@@ -194,7 +194,14 @@ export function createBatchRoutes(ctx: BatchRouteContext): BatchRoutes {
       if (i >= answered) {
         // OpenAI lists unfinished requests of an expired batch in the error file; Mistral leaves them out
         if (!mistral) {
-          errors.push(JSON.stringify({ id: lineId, custom_id: line.custom_id, response: null, error: { code: "batch_expired", message: "This request could not be executed before the completion window expired." } }));
+          errors.push(
+            JSON.stringify({
+              id: lineId,
+              custom_id: line.custom_id,
+              response: null,
+              error: { code: "batch_expired", message: "This request could not be executed before the completion window expired." },
+            }),
+          );
           job.failed++;
         }
         continue;
@@ -212,7 +219,8 @@ export function createBatchRoutes(ctx: BatchRouteContext): BatchRoutes {
       }
     }
     if (out.length) job.outputFile = storeFile(out.join("\n") + "\n", `${job.id}.jsonl`, mistral ? "batch_result" : "batch_output");
-    if (errors.length) job.errorFile = storeFile(errors.join("\n") + "\n", `${job.id}_error.jsonl`, mistral ? "batch_error" : "batch_output");
+    if (errors.length)
+      job.errorFile = storeFile(errors.join("\n") + "\n", `${job.id}_error.jsonl`, mistral ? "batch_error" : "batch_output");
     if (final === "cancelled") job.status = mistral ? "CANCELLED" : "cancelled";
     else if (job.expireAfter !== undefined) job.status = mistral ? "TIMEOUT_EXCEEDED" : "expired";
     else job.status = mistral ? "SUCCESS" : "completed";
@@ -294,7 +302,9 @@ export function createBatchRoutes(ctx: BatchRouteContext): BatchRoutes {
         created_at: Math.floor(Date.now() / 1000),
         filename: f.filename,
         purpose: f.purpose,
-        ...(mistral ? { sample_type: "batch_request", num_lines: content.split("\n").filter((l) => l.trim()).length, source: "upload" } : { status: "processed" }),
+        ...(mistral
+          ? { sample_type: "batch_request", num_lines: content.split("\n").filter((l) => l.trim()).length, source: "upload" }
+          : { status: "processed" }),
       });
       return true;
     }
@@ -319,7 +329,13 @@ export function createBatchRoutes(ctx: BatchRouteContext): BatchRoutes {
         fail(res, 400, "body is not JSON");
         return true;
       }
-      const fileIds: string[] = mistral ? (Array.isArray(input?.input_files) ? input.input_files : []) : input?.input_file_id ? [input.input_file_id] : [];
+      const fileIds: string[] = mistral
+        ? Array.isArray(input?.input_files)
+          ? input.input_files
+          : []
+        : input?.input_file_id
+          ? [input.input_file_id]
+          : [];
       if (mistral && Array.isArray(input?.requests)) {
         // inline requests: stored as a file of their own, as if uploaded
         const jsonl = input.requests.map((r: unknown) => JSON.stringify(r)).join("\n") + "\n";
@@ -402,7 +418,8 @@ export function createBatchRoutes(ctx: BatchRouteContext): BatchRoutes {
   return {
     api,
     async handle(req, res, path, body, authorized) {
-      const isBatchPath = path.startsWith(`${ctx.basePath}/files`) || path.startsWith(mistral ? `${ctx.basePath}/batch/` : `${ctx.basePath}/batches`);
+      const isBatchPath =
+        path.startsWith(`${ctx.basePath}/files`) || path.startsWith(mistral ? `${ctx.basePath}/batch/` : `${ctx.basePath}/batches`);
       if (!isBatchPath) return false;
       const entry = { method: req.method ?? "", path, status: 0 };
       calls.push(entry);

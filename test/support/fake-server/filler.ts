@@ -37,7 +37,8 @@ function resolve(root: Schema, s: Schema): Schema {
     const ref = cur.$ref as string;
     if (!ref.startsWith("#/")) break;
     let target: unknown = root;
-    for (const seg of ref.slice(2).split("/")) target = (target as Schema | undefined)?.[decodeURIComponent(seg.replace(/~1/g, "/").replace(/~0/g, "~"))];
+    for (const seg of ref.slice(2).split("/"))
+      target = (target as Schema | undefined)?.[decodeURIComponent(seg.replace(/~1/g, "/").replace(/~0/g, "~"))];
     if (!target || typeof target !== "object") break;
     cur = { ...(target as Schema), ...Object.fromEntries(Object.entries(cur).filter(([k]) => k !== "$ref")) };
   }
@@ -132,7 +133,8 @@ function fill(root: Schema, raw: Schema, ctx: FillContext, hint: Hint, depth: nu
       return fillArray(root, s, ctx, hint, depth);
     case "integer":
     case "number": {
-      if (name === "page" || name === "from") return clampInt(hint.page ?? (hint.figureId ? pageOfFigure(hint.figureId) : undefined) ?? span(ctx)[0], s);
+      if (name === "page" || name === "from")
+        return clampInt(hint.page ?? (hint.figureId ? pageOfFigure(hint.figureId) : undefined) ?? span(ctx)[0], s);
       if (name === "to") return clampInt(hint.pageRange?.[1] ?? span(ctx)[1], s);
       return clampInt(typeof s.exclusiveMinimum === "number" ? s.exclusiveMinimum + 1 : 0, s);
     }
@@ -165,7 +167,13 @@ function fillArray(root: Schema, s: Schema, ctx: FillContext, hint: Hint, depth:
     // a tuple such as pages: [from, to]
     const range = hint.pageRange ?? (hint.page !== undefined ? [hint.page, hint.page] : span(ctx));
     return prefix.map((p, i) =>
-      fill(root, p, ctx, { ...hint, name: name === "pages" ? (i === 0 ? "from" : "to") : hint.name, index: i, pageRange: range as [number, number] }, depth + 1),
+      fill(
+        root,
+        p,
+        ctx,
+        { ...hint, name: name === "pages" ? (i === 0 ? "from" : "to") : hint.name, index: i, pageRange: range as [number, number] },
+        depth + 1,
+      ),
     );
   }
   const items = resolve(root, (s.items ?? {}) as Schema);
@@ -176,7 +184,9 @@ function fillArray(root: Schema, s: Schema, ctx: FillContext, hint: Hint, depth:
 
   if (itemType === "object" && "id" in itemProps && ctx.figureIds.length) {
     // one entry per figure the request showed
-    return ctx.figureIds.slice(0, max).map((id, i) => fill(root, items, ctx, { name: hint.name, index: i, figureId: id, page: pageOfFigure(id) }, depth + 1));
+    return ctx.figureIds
+      .slice(0, max)
+      .map((id, i) => fill(root, items, ctx, { name: hint.name, index: i, figureId: id, page: pageOfFigure(id) }, depth + 1));
   }
   if (name === "pages" && (itemType === "integer" || itemType === "number")) {
     const p = hint.page ?? span(ctx)[0];
