@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { HELVETICA, RawPdf, textLines } from "../../../scripts/fixtures/raw-pdf.js";
+import { formBombInTheMiddle } from "../../../scripts/fixtures/hostile.js";
 import type { Truth } from "../../../scripts/fixtures/truth.js";
 import { extract } from "../../../src/extract/index.js";
 import { InputError } from "../../../src/errors.js";
@@ -21,25 +21,9 @@ const pageWords = (blocks: Array<{ type: string }>) =>
 const tmp = mkdtempSync(join(tmpdir(), "longdoc-hostile-time-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** three pages: text, text plus a doubling chain of forms 30 deep, text */
 function bombInTheMiddle(): string {
-  const pdf = new RawPdf();
-  const font = pdf.add(HELVETICA);
-  let below = pdf.stream("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] >>", "0 0 1 rg 0 0 10 10 re f\n");
-  for (let level = 1; level <= 30; level++) {
-    below = pdf.stream(
-      `<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /XObject << /F ${below} 0 R >> >> >>`,
-      "/F Do /F Do\n",
-    );
-  }
-  const pages = [1, 2, 3].map((n) => {
-    const text = textLines([{ text: `Page ${n} says hello from paragraph number ${n}`, x: 72, y: 100 }], 842);
-    const contents = pdf.stream("<< >>", `${text}\n${n === 2 ? "/Top Do" : ""}\n`);
-    return `/MediaBox [0 0 595 842] /Resources << /Font << /F1 ${font} 0 R >> /XObject << /Top ${below} 0 R >> >> /Contents ${contents} 0 R`;
-  });
-  pdf.catalog(pages);
   const file = join(tmp, "bomb-in-the-middle.pdf");
-  writeFileSync(file, pdf.build());
+  writeFileSync(file, formBombInTheMiddle());
   return file;
 }
 
