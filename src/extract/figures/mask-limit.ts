@@ -7,6 +7,7 @@
  * it (unmasked, as a reader that ignores transparency would), and the caller says so.
  */
 import { OPS } from "../pdfjs/load.js";
+import { multiply, transformBox, type Matrix } from "./geometry.js";
 
 /** mask canvas bytes one drawing may keep (RGBA, 4 bytes a pixel) */
 export const MAX_MASK_BYTES = 48 * 2 ** 20;
@@ -30,32 +31,11 @@ export function groupCanvasBytes(group: GroupArgs, ctx: DrawingContext): number 
   const ch = ctx.canvas.height;
   if (!group.bbox || group.bbox.length < 4) return cw * ch * 4;
   const t = ctx.getTransform();
-  let m = [t.a, t.b, t.c, t.d, t.e, t.f];
-  if (group.matrix) {
-    const [a, b, c, d, e, f] = group.matrix;
-    m = [
-      m[0] * a + m[2] * b,
-      m[1] * a + m[3] * b,
-      m[0] * c + m[2] * d,
-      m[1] * c + m[3] * d,
-      m[0] * e + m[2] * f + m[4],
-      m[1] * e + m[3] * f + m[5],
-    ];
-  }
-  const [x0, y0, x1, y1] = [group.bbox[0], group.bbox[1], group.bbox[2], group.bbox[3]];
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const [x, y] of [
-    [x0, y0],
-    [x1, y0],
-    [x0, y1],
-    [x1, y1],
-  ]) {
-    xs.push(m[0] * x + m[2] * y + m[4]);
-    ys.push(m[1] * x + m[3] * y + m[5]);
-  }
-  const w = Math.min(cw, Math.ceil(Math.max(...xs))) - Math.max(0, Math.floor(Math.min(...xs)));
-  const h = Math.min(ch, Math.ceil(Math.max(...ys))) - Math.max(0, Math.floor(Math.min(...ys)));
+  const current: Matrix = [t.a, t.b, t.c, t.d, t.e, t.f];
+  const m = group.matrix ? multiply(current, group.matrix) : current;
+  const [x0, y0, x1, y1] = transformBox(m, group.bbox[0], group.bbox[1], group.bbox[2], group.bbox[3]);
+  const w = Math.min(cw, Math.ceil(x1)) - Math.max(0, Math.floor(x0));
+  const h = Math.min(ch, Math.ceil(y1)) - Math.max(0, Math.floor(y0));
   // pdf.js never makes a canvas smaller than one pixel
   return Math.max(1, w) * Math.max(1, h) * 4;
 }
