@@ -43,6 +43,19 @@ const image = (bbox: [number, number, number, number], px = 400, fingerprint = `
   mask: false,
 });
 
+/** the drawing evidence of a vector chart of 300 × 200 pt: many shaped and filled paths */
+function vectorChart() {
+  return {
+    bbox: [100, 100, 400, 300] as [number, number, number, number],
+    paths: 60,
+    segments: 400,
+    shapedPaths: 50,
+    rulePaths: 10,
+    filledPaths: 30,
+    inkArea: 20000,
+  };
+}
+
 describe("captions", () => {
   it("tells captions from references", () => {
     expect(captionKind("Figure 7-26. Self-locking nuts.")).toBe("figure");
@@ -127,15 +140,7 @@ describe("selectFigures", () => {
   });
 
   it("records the size at which a figure's smallest label is 12 px high", () => {
-    const chart = {
-      bbox: [100, 100, 400, 300] as [number, number, number, number],
-      paths: 60,
-      segments: 400,
-      shapedPaths: 50,
-      rulePaths: 10,
-      filledPaths: 30,
-      inkArea: 20000,
-    };
+    const chart = vectorChart();
     // tick labels of 5 pt inside the chart; body text of 10 pt below it does not count
     const labels = [line("0 10 20 30", [110, 280, 300, 285], 5), line("Trips per day", [110, 110, 200, 118], 8)];
     const body = Array.from({ length: 6 }, (_, i) =>
@@ -151,15 +156,7 @@ describe("selectFigures", () => {
   });
 
   it("keeps vector charts and skips ruled tables full of text", () => {
-    const chart = {
-      bbox: [100, 100, 400, 300] as [number, number, number, number],
-      paths: 60,
-      segments: 400,
-      shapedPaths: 50,
-      rulePaths: 10,
-      filledPaths: 30,
-      inkArea: 20000,
-    };
+    const chart = vectorChart();
     const table = {
       bbox: [100, 400, 500, 600] as [number, number, number, number],
       paths: 12,
