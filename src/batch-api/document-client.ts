@@ -3,17 +3,10 @@ import type { ModelProfile } from "../budget/profiles.js";
 import { estimateTextTokens, imageTokens } from "../budget/tokens.js";
 import { requestCacheKey, toRequestBody, type ChatBody } from "../llm/adapters/index.js";
 import type { ResponseCache } from "../llm/cache.js";
-import { checkJson, PAID_CALLS_PER_REQUEST, repairRequest, type CallOptions, type JsonResult, type Validate } from "../llm/client.js";
-import {
-  ContextOverflowError,
-  InvalidAnswerError,
-  OutputTruncatedError,
-  ProviderError,
-  scrubMessage,
-  TooManyImagesError,
-} from "../llm/errors.js";
+import { answerJson, PAID_CALLS_PER_REQUEST, type CallOptions, type JsonResult, type Sent, type Validate } from "../llm/client.js";
+import { ContextOverflowError, OutputTruncatedError, ProviderError, scrubMessage, TooManyImagesError } from "../llm/errors.js";
 import type { ProviderConfig } from "../llm/providers.js";
-import type { AttemptRecord, ModelAnswer, ModelRequest } from "../llm/types.js";
+import type { AttemptRecord, ModelRequest } from "../llm/types.js";
 import type { JsonModelClient } from "../pipeline/execute.js";
 import type { BatchCoordinator } from "./coordinator.js";
 import { lineError } from "./results.js";
@@ -58,7 +51,7 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
   // replayed in the same way on a rerun, so the count comes out the same.
   let planVersion = 1;
 
-  async function ask(req: ModelRequest, o: CallOptions): Promise<{ answer: ModelAnswer; key: string }> {
+  async function ask(req: ModelRequest, o: CallOptions): Promise<Sent> {
     const body = batchRequestBody(opts.cfg, req);
     const key = requestCacheKey(opts.cfg.name, opts.cfg.baseUrl, req);
     const hit = await opts.cache?.get(key);
@@ -120,28 +113,9 @@ export function batchDocumentClient(opts: DocumentClientOptions): JsonModelClien
     return (input * opts.prices.inputPerM + req.maxOutputTokens * opts.prices.outputPerM) / 1e6;
   }
 
-  async function callJson<T>(req: ModelRequest, validate: Validate<T>, o: CallOptions = {}): Promise<JsonResult<T>> {
-    const first = await ask(req, o);
-    const firstCheck = checkJson(first.answer.text, validate);
-    if (firstCheck.ok) {
-      if (opts.cache && !first.answer.cached) await opts.cache.set(first.key, first.answer);
-      return { value: firstCheck.value, answer: first.answer, repaired: false, answers: [first.answer] };
-    }
-    // the repair is a request of the next round
-    const second = await ask(repairRequest(req, first.answer.text, firstCheck.error), o);
-    const secondCheck = checkJson(second.answer.text, validate);
-    if (!secondCheck.ok) {
-      throw new InvalidAnswerError(
-        `${label}: request ${req.id} answered JSON that does not fit the schema, also after one repair: ${secondCheck.error}`,
-        second.answer.text,
-      );
-    }
-    if (opts.cache) {
-      if (!first.answer.cached) await opts.cache.set(first.key, first.answer);
-      if (!second.answer.cached) await opts.cache.set(second.key, second.answer);
-    }
-    return { value: secondCheck.value, answer: second.answer, repaired: true, answers: [first.answer, second.answer] };
-  }
+  // the repair is a request of the next round
+  const callJson = <T>(req: ModelRequest, validate: Validate<T>, o: CallOptions = {}): Promise<JsonResult<T>> =>
+    answerJson(req, validate, { ask: (r) => ask(r, o), cache: opts.cache, label });
 
   return { callJson };
 }

@@ -96,7 +96,8 @@ const MAX_TIMEOUT_RETRIES = 1;
 const MAX_IN_BAND_RETRIES = 2;
 const MAX_EMPTY_RETRIES = 1;
 
-interface Sent {
+/** An answer and the cache key of the request it answers. */
+export interface Sent {
   answer: ModelAnswer;
   key: string;
 }
@@ -305,29 +306,13 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
     return answer;
   }
 
-  async function callJson<T>(req: ModelRequest, validate: Validate<T>, o: CallOptions = {}): Promise<JsonResult<T>> {
-    const first = await send(req, o, true);
-    const firstCheck = checkJson(first.answer.text, validate);
-    if (firstCheck.ok) {
-      if (cache && !first.answer.cached) await cache.set(first.key, first.answer);
-      return { value: firstCheck.value, answer: first.answer, repaired: false, answers: [first.answer] };
-    }
-    emit({ type: "repair", id: req.id, error: firstCheck.error });
-    const repairReq = repairRequest(req, first.answer.text, firstCheck.error);
-    const second = await send(repairReq, o, true);
-    const secondCheck = checkJson(second.answer.text, validate);
-    if (!secondCheck.ok) {
-      throw new InvalidAnswerError(
-        `${label}: request ${req.id} answered JSON that does not fit the schema, also after one repair: ${secondCheck.error}`,
-        second.answer.text,
-      );
-    }
-    // only now are both answers known to lead somewhere; cache them so a rerun costs nothing
-    if (cache) {
-      if (!first.answer.cached) await cache.set(first.key, first.answer);
-      if (!second.answer.cached) await cache.set(second.key, second.answer);
-    }
-    return { value: secondCheck.value, answer: second.answer, repaired: true, answers: [first.answer, second.answer] };
+  function callJson<T>(req: ModelRequest, validate: Validate<T>, o: CallOptions = {}): Promise<JsonResult<T>> {
+    return answerJson(req, validate, {
+      ask: (r) => send(r, o, true),
+      cache,
+      label,
+      onRepair: (error) => emit({ type: "repair", id: req.id, error }),
+    });
   }
 
   return { provider: cfg, requestBody, call, callJson };
@@ -335,6 +320,38 @@ export function createModelClient(cfg: ProviderConfig, opts: ModelClientOptions 
 
 function fmtSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
+}
+
+/**
+ * A JSON answer checked against the caller's schema, with one repair when it does not fit; both
+ * the live client and a --batch-api document send through here, each with its own `ask`. Answers
+ * are cached only once they are known to lead somewhere, so a rerun costs nothing.
+ */
+export async function answerJson<T>(
+  req: ModelRequest,
+  validate: Validate<T>,
+  o: { ask: (req: ModelRequest) => Promise<Sent>; cache: ResponseCache | null; label: string; onRepair?: (error: string) => void },
+): Promise<JsonResult<T>> {
+  const first = await o.ask(req);
+  const firstCheck = checkJson(first.answer.text, validate);
+  if (firstCheck.ok) {
+    if (o.cache && !first.answer.cached) await o.cache.set(first.key, first.answer);
+    return { value: firstCheck.value, answer: first.answer, repaired: false, answers: [first.answer] };
+  }
+  o.onRepair?.(firstCheck.error);
+  const second = await o.ask(repairRequest(req, first.answer.text, firstCheck.error));
+  const secondCheck = checkJson(second.answer.text, validate);
+  if (!secondCheck.ok) {
+    throw new InvalidAnswerError(
+      `${o.label}: request ${req.id} answered JSON that does not fit the schema, also after one repair: ${secondCheck.error}`,
+      second.answer.text,
+    );
+  }
+  if (o.cache) {
+    if (!first.answer.cached) await o.cache.set(first.key, first.answer);
+    if (!second.answer.cached) await o.cache.set(second.key, second.answer);
+  }
+  return { value: secondCheck.value, answer: second.answer, repaired: true, answers: [first.answer, second.answer] };
 }
 
 /** Parse the answer as JSON (tolerating a code fence around it) and run the caller's validation. */
